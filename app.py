@@ -1,0 +1,21 @@
+"""Entry point: page config, migrations, who is signed in, this role's pages, help now."""
+
+import streamlit as st
+
+from companion import navigation, programme, ui
+
+st.set_page_config(page_title="IIPT Companion", page_icon=":material/favorite:", layout="centered")
+
+database = ui.start_run()
+settings = programme.get_settings(database)
+user = ui.current_user()
+role = user.role.value if user else navigation.SIGNED_OUT
+specs = navigation.pages_for(role, set_up=programme.is_set_up(database))
+
+pages = [
+    st.Page(spec.path, title=spec.title, icon=spec.icon, default=(i == 0))
+    for i, spec in enumerate(specs)
+]
+current = st.navigation(pages, position="sidebar" if user else "hidden")
+ui.sidebar(user, settings)
+current.run()

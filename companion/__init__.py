@@ -1,0 +1,1 @@
+"""IIPT Companion: the domain package. Nothing here imports streamlit except ``ui``."""

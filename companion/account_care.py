@@ -1,0 +1,88 @@
+"""Looking after accounts: first run, staff accounts, reset codes, family codes, deactivation.
+
+Each function asks ``access`` before it acts, so a page cannot skip the check.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from . import access, accounts, programme
+from .access import Permission
+from .db import transaction
+from .errors import AccessDenied, InvalidInput
+from .identity import Role, User
+
+
+def first_run(
+    db: Database,
+    *,
+    programme_name: str,
+    crisis_line: str,
+    emergency_number: str,
+    help_text: str,
+    timezone: str,
+    admin_username: str,
+    admin_display_name: str,
+    admin_password: str,
+) -> User:
+    """Create the programme and its first admin, once, on an empty database."""
+    settings = programme.clean_settings(
+        {
+            "name": programme_name,
+            "crisis_line": crisis_line,
+            "emergency_number": emergency_number,
+            "help_text": help_text,
+            "timezone": timezone,
+        }
+    )
+    with transaction(db):
+        if programme.is_set_up(db) or accounts.list_users(db):
+            raise InvalidInput("name", "This programme is already set up. Please sign in.")
+        admin = accounts.create_user(
+            db,
+            username=admin_username,
+            role=Role.ADMIN,
+            display_name=admin_display_name,
+            password=admin_password,
+        )
+        programme.save_settings(db, settings, actor=admin)
+    return admin
+
+
+def create_staff(
+    db: Database, actor: User, *, username: str, display_name: str, role: Role = Role.CLINICIAN
+) -> tuple[User, str]:
+    """An admin creates a clinician (or another admin); returns the account and its code."""
+    access.require_role(actor, Role.ADMIN)
+    if Role(role) not in {Role.CLINICIAN, Role.ADMIN}:
+        raise InvalidInput("role", "Staff accounts are clinicians or admins.")
+    with transaction(db):
+        user = accounts.create_user(
+            db, username=username, role=role, display_name=display_name, actor=actor
+        )
+        code = accounts.issue_code(db, "activate", actor=actor, user_id=user.id)
+    return user, code
+
+
+def issue_reset_code(db: Database, actor: User, target_id: int) -> str:
+    target = accounts.get_user(db, target_id)
+    if not access.can_manage_account(db, actor, target):
+        raise AccessDenied(access.DENIED)
+    purpose = "activate" if not _has_password(db, target_id) else "reset"
+    return accounts.issue_code(db, purpose, actor=actor, user_id=target_id)
+
+
+def _has_password(db: Database, user_id: int) -> bool:
+    return any(r["has_password"] for r in accounts.list_users(db) if r["id"] == user_id)
+
+
+def issue_family_code(db: Database, actor: User, patient_id: int) -> str:
+    """A care-team clinician makes a code with which a parent registers and is linked."""
+    patient = access.require(db, actor, Permission.MANAGE_FAMILY, patient_id)
+    return accounts.issue_code(db, "link_parent", actor=actor, patient_id=patient.id)
+
+
+def set_active(db: Database, actor: User, target_id: int, active: bool) -> None:
+    access.require_role(actor, Role.ADMIN)
+    accounts.set_active(db, target_id, active, actor=actor)

@@ -1,0 +1,24 @@
+"""Process settings from the environment. Programme settings live in the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "companion.db"
+CONTENT_DIR = ROOT / "content"
+
+SESSION_COOKIE = "companion_session"
+TEEN_SESSION_DAYS = 30
+STAFF_SESSION_DAYS = 1
+
+
+def db_path() -> Path:
+    """The SQLite file: ``COMPANION_DB`` or ``data/companion.db`` beside the code."""
+    return Path(os.environ.get("COMPANION_DB") or DEFAULT_DB)
+
+
+def https() -> bool:
+    """Cookies get the Secure flag when the app is served behind HTTPS."""
+    return os.environ.get("COMPANION_HTTPS", "") in {"1", "true", "yes"}

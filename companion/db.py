@@ -1,0 +1,169 @@
+"""The SQLite store: one connection per script run, numbered migrations, transactions.
+
+SQL lives here and in the store modules (accounts, patients, plans, checkins ...), never in
+pages. Timestamps are ISO-8601 UTC text; a check-in's ``day`` is the programme's local date.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from . import config
+
+migrations = Migrations("companion")
+
+
+def connect(path: str | Path | None = None, *, migrate: bool = False) -> Database:
+    """Open the database with the settings every connection needs (STACK.md)."""
+    path = Path(path) if path is not None else config.db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        migrations.apply(db)
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One user action = one transaction. BEGIN IMMEDIATE so read-then-write never deadlocks."""
+    if db.conn.in_transaction:  # nested: join the outer transaction
+        yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """ISO-8601 UTC text for the database."""
+    return (moment or now()).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_stamp(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def pending_migrations(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]
+
+
+def _run(db: Database, script: str) -> None:
+    """Run a migration script statement by statement inside the migration's transaction.
+
+    (``executescript`` would COMMIT first and break the migration's atomicity.) Statements
+    end with ``;`` at the end of a line; a trigger body keeps its inner ``;`` mid-line.
+    """
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# --- migrations: never edit one that has shipped; add the next -----------------------------
+
+
+@migrations()
+def m001_accounts(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE programme_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            password_hash TEXT,
+            role TEXT NOT NULL CHECK (role IN ('teen', 'parent', 'clinician', 'admin')),
+            display_name TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX sessions_user ON sessions(user_id);
+        CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+            birth_year INTEGER NOT NULL,
+            diagnosis_group TEXT NOT NULL
+        );
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            admitted_on TEXT,
+            discharged_on TEXT NOT NULL,
+            ended_on TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX episodes_patient ON episodes(patient_id);
+        CREATE TABLE care_team (
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            clinician_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (patient_id, clinician_id)
+        );
+        CREATE INDEX care_team_clinician ON care_team(clinician_id);
+        CREATE TABLE family_links (
+            parent_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (parent_id, patient_id)
+        );
+        CREATE INDEX family_links_patient ON family_links(patient_id);
+        CREATE TABLE invite_codes (
+            id INTEGER PRIMARY KEY,
+            code_hash TEXT NOT NULL UNIQUE,
+            purpose TEXT NOT NULL CHECK (purpose IN ('activate', 'link_parent', 'reset')),
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            patient_id INTEGER REFERENCES patients(id) ON DELETE CASCADE,
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER,
+            action TEXT NOT NULL,
+            patient_id INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """,
+    )

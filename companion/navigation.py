@@ -1,0 +1,61 @@
+"""Which pages each role may open. ``app.py`` turns this into ``st.navigation``; the tests
+enumerate it, so a new page is covered by the access tests without anyone remembering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .identity import Role
+
+SIGNED_OUT = "signed_out"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    roles: frozenset[str]
+    section: str = ""
+
+
+def _p(path: str, title: str, icon: str, *roles: str, section: str = "") -> PageSpec:
+    return PageSpec(path, title, icon, frozenset(roles), section)
+
+
+T, P, C, A, OUT = (
+    Role.TEEN.value,
+    Role.PARENT.value,
+    Role.CLINICIAN.value,
+    Role.ADMIN.value,
+    SIGNED_OUT,
+)
+EVERYONE = (T, P, C, A)
+
+# The first page listed for a role is its home.
+PAGES: tuple[PageSpec, ...] = (
+    _p("pages/setup.py", "Set up the programme", ":material/rocket_launch:", OUT),
+    _p("pages/signin.py", "Sign in", ":material/login:", OUT),
+    _p("pages/teen_home.py", "Today", ":material/today:", T),
+    _p("pages/parent_overview.py", "Overview", ":material/family_restroom:", P),
+    _p("pages/clinician_patients.py", "My patients", ":material/groups:", C),
+    _p("pages/clinician_enrol.py", "Enrol a teen", ":material/person_add:", C),
+    _p("pages/clinician_patient.py", "Patient", ":material/badge:", C),
+    _p("pages/admin_users.py", "Users", ":material/manage_accounts:", A),
+    _p("pages/admin_settings.py", "Programme settings", ":material/settings:", A),
+    _p("pages/admin_audit.py", "Audit log", ":material/receipt_long:", A),
+    _p("pages/redeem.py", "I have a code", ":material/key:", OUT),
+    _p("pages/account.py", "My account", ":material/person:", *EVERYONE),
+    _p("pages/help.py", "Help now", ":material/emergency:", OUT, *EVERYONE),
+)
+
+
+def pages_for(role: str, *, set_up: bool) -> list[PageSpec]:
+    """The pages a role may open, home first. Before first run only setup and help exist."""
+    if role == SIGNED_OUT and not set_up:
+        return [p for p in PAGES if p.path in {"pages/setup.py", "pages/help.py"}]
+    return [p for p in PAGES if role in p.roles and p.path != "pages/setup.py"]
+
+
+def all_roles() -> list[str]:
+    return [SIGNED_OUT, *EVERYONE]

@@ -1,0 +1,122 @@
+"""Programme settings (made at first run, edited by admins) and the programme's local dates."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlite_utils import Database
+
+from . import audit
+from .accounts import clean_text
+from .db import now, transaction
+from .errors import InvalidInput
+from .identity import User
+
+DEFAULTS: dict[str, object] = {
+    "name": "",
+    "crisis_line": "988",
+    "emergency_number": "911",
+    "help_text": "",
+    "timezone": "America/New_York",
+}
+EDITABLE = ("name", "crisis_line", "emergency_number", "help_text", "timezone")
+_LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
+
+
+def get_settings(db: Database) -> dict:
+    settings = dict(DEFAULTS)
+    for row in db.query("SELECT key, value FROM programme_settings"):
+        settings[row["key"]] = json.loads(row["value"])
+    return settings
+
+
+def is_set_up(db: Database) -> bool:
+    row = list(db.query("SELECT value FROM programme_settings WHERE key = 'name'"))
+    return bool(row and json.loads(row[0]["value"]))
+
+
+def clean_settings(values: dict) -> dict:
+    """Validate the editable settings; raises InvalidInput naming the field."""
+    clean: dict[str, object] = {}
+    for key in EDITABLE:
+        if key not in values:
+            continue
+        if key == "timezone":
+            clean[key] = clean_timezone(values[key])
+        else:
+            required = key in {"name", "crisis_line", "emergency_number"}
+            clean[key] = clean_text(values[key], key, max_length=_LIMITS[key], required=required)
+    return clean
+
+
+def clean_timezone(value: object) -> str:
+    if not isinstance(value, str) or value not in available_timezones():
+        raise InvalidInput("timezone", "Please choose a time zone from the list.")
+    return value
+
+
+def save_settings(db: Database, values: dict, *, actor: User | None) -> dict:
+    clean = clean_settings(values)
+    with transaction(db):
+        _write(db, clean)
+        audit.record(db, actor, "programme_settings", detail=",".join(sorted(clean)))
+    return get_settings(db)
+
+
+def _write(db: Database, values: dict) -> None:
+    for key, value in values.items():
+        db.execute(
+            "INSERT INTO programme_settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, json.dumps(value)],
+        )
+
+
+def secret_key(db: Database) -> str:
+    """A per-installation secret for signing CSRF tokens, made on first use."""
+    rows = list(db.query("SELECT value FROM programme_settings WHERE key = 'secret_key'"))
+    if rows:
+        return json.loads(rows[0]["value"])
+    with transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO programme_settings (key, value) VALUES ('secret_key', ?)",
+            [json.dumps(secrets.token_hex(32))],
+        )
+    return secret_key(db)
+
+
+def zone(settings: dict) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(settings.get("timezone") or DEFAULTS["timezone"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(str(DEFAULTS["timezone"]))
+
+
+def local_now(settings: dict, *, at: datetime | None = None) -> datetime:
+    return (at or now()).astimezone(zone(settings))
+
+
+def local_today(settings: dict, *, at: datetime | None = None) -> date:
+    """Today in the programme's time zone: 11 pm counts for that evening, not UTC tomorrow."""
+    return local_now(settings, at=at).date()
+
+
+def help_lines(settings: dict) -> list[str]:
+    """The help-now text shown in every sidebar, as plain lines."""
+    lines = [
+        f"Thinking about hurting yourself, or feeling unsafe? Call or text "
+        f"{settings['crisis_line']} any time.",
+        f"In an emergency, call {settings['emergency_number']}.",
+    ]
+    if settings.get("help_text"):
+        lines.append(str(settings["help_text"]))
+    lines.append("This app isn't watched in real time and is not an emergency service.")
+    return lines
+
+
+def timezone_choices() -> list[str]:
+    """Region/City zones for a picker, sorted."""
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))

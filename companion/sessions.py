@@ -1,0 +1,79 @@
+"""Server-side sessions: the cookie carries a random id, the table only its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from . import config
+from .db import now, parse_stamp, stamp, transaction
+from .identity import User, user_from_row
+
+# Refreshing last_seen on every rerun would write on every click; once a minute is plenty.
+_TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def lifetime(user: User) -> timedelta:
+    """Teens and parents stay signed in on their own phone; staff sessions are short."""
+    days = config.STAFF_SESSION_DAYS if user.is_staff else config.TEEN_SESSION_DAYS
+    return timedelta(days=days)
+
+
+def create(db: Database, user: User, *, at: datetime | None = None) -> str:
+    at = at or now()
+    token = secrets.token_urlsafe(32)
+    with transaction(db):
+        db.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [_hash(token), user.id, stamp(at), stamp(at + lifetime(user)), stamp(at)],
+        )
+    return token
+
+
+def user_for_token(db: Database, token: str | None, *, at: datetime | None = None) -> User | None:
+    """The active user behind a live session, sliding its expiry forward; else None."""
+    if not token or len(token) > 200:
+        return None
+    at = at or now()
+    rows = list(
+        db.query(
+            "SELECT s.id AS session_id, s.expires_at, s.last_seen_at, s.revoked_at, u.*"
+            " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+            [_hash(token)],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if row["revoked_at"] or not row["active"] or parse_stamp(row["expires_at"]) <= at:
+        return None
+    user = user_from_row(row)
+    if at - parse_stamp(row["last_seen_at"]) >= _TOUCH_EVERY:
+        db.execute(
+            "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
+            [stamp(at), stamp(at + lifetime(user)), row["session_id"]],
+        )
+    return user
+
+
+def revoke(db: Database, token: str | None) -> None:
+    if token:
+        db.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            [stamp(), _hash(token)],
+        )
+
+
+def revoke_all(db: Database, user_id: int) -> None:
+    db.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        [stamp(), user_id],
+    )

@@ -1,0 +1,270 @@
+"""The ONE module that imports streamlit: database per run, who is signed in, page guards,
+help now, and small shared widgets. Nothing in ``companion`` imports this module.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import streamlit as st
+from sqlite_utils import Database
+
+from . import access, config, csrf, passwords, programme, sessions
+from .access import Permission
+from .db import connect, migrations
+from .errors import AccessDenied, InvalidInput
+from .identity import Role, User
+from .patients import Patient
+
+TOKEN_KEY = "session_token"  # a session token held server-side (tests; no cookie needed)
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(path: str) -> bool:
+    """Run migrations once per process per database file."""
+    db = connect(path)
+    try:
+        migrations.apply(db)
+    finally:
+        db.close()
+    return True
+
+
+def start_run() -> Database:
+    """Open this script run's connection (one per run; STACK.md) and forget the last user."""
+    path = str(config.db_path())
+    _migrated(path)
+    old = st.session_state.get("_db")
+    if old is not None:
+        old.close()
+    database = connect(path)
+    st.session_state["_db"] = database
+    st.session_state.pop("_user", None)
+    if not st.session_state.pop("_fresh", False):  # results live for the run after an action
+        st.session_state["_errors"] = {}
+        st.session_state["_done"] = {}
+    return database
+
+
+def db() -> Database:
+    database = st.session_state.get("_db")
+    return database if database is not None else start_run()
+
+
+def settings() -> dict:
+    return programme.get_settings(db())
+
+
+def session_token() -> str | None:
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        return token
+    try:
+        return st.context.cookies.get(config.SESSION_COOKIE)
+    except Exception:  # no browser context (bare script)
+        return None
+
+
+def current_user() -> User | None:
+    if "_user" not in st.session_state:
+        st.session_state["_user"] = sessions.user_for_token(db(), session_token())
+    return st.session_state["_user"]
+
+
+def require_user(*roles: Role) -> User:
+    """The signed-in user if their role may open this page; otherwise a plain message."""
+    try:
+        return access.require_role(current_user(), *(roles or tuple(Role)))
+    except AccessDenied as denied:
+        st.info(str(denied))
+        st.stop()
+        raise
+
+
+def require_patient(user: User, permission: Permission, patient_id: int | None) -> Patient:
+    """Ask the access module for the patient; show nothing of it when denied."""
+    seen = st.session_state.setdefault("_audited", set())
+    audit_view = (permission, patient_id) not in seen
+    try:
+        patient = access.require(db(), user, permission, patient_id, audit_view=audit_view)
+    except AccessDenied as denied:
+        st.info(str(denied))
+        st.stop()
+        raise
+    seen.add((permission, patient_id))
+    return patient
+
+
+def pick_patient(user: User, permission: Permission, *, label: str = "Teen") -> Patient | None:
+    """A picker over the patients this user may see, remembered in the URL (?patient=)."""
+    options = access.visible_patients(db(), user)
+    if not options:
+        return None
+    ids = [p.id for p in options]
+    wanted = st.query_params.get("patient")
+    index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+    if len(options) > 1:
+        chosen = st.selectbox(
+            label, options, index=index, format_func=lambda p: p.display_name, key="patient_pick"
+        )
+    else:
+        chosen = options[0]
+    st.query_params["patient"] = str(chosen.id)
+    return require_patient(user, permission, chosen.id)
+
+
+# --- help now and the sidebar -------------------------------------------------------------
+
+
+def help_now(settings_: dict, *, where=None) -> None:
+    box = where or st
+    box.markdown("**Help now**")
+    for line in programme.help_lines(settings_):
+        box.text(line)
+
+
+def sidebar(user: User | None, settings_: dict) -> None:
+    with st.sidebar:
+        if settings_.get("name"):
+            st.text(settings_["name"])
+        help_now(settings_)
+        if user is not None:
+            st.caption("Signed in as")
+            st.text(f"{user.display_name} ({user.username})")
+            sign_out_form()
+
+
+def _csrf() -> str:
+    return csrf.make_token(programme.secret_key(db()))
+
+
+def sign_out_form() -> None:
+    st.html(
+        f"""<form method="post" action="/api/auth/logout">
+        <button type="submit" style="{_BUTTON_STYLE}">Sign out</button></form>"""
+    )
+
+
+_BUTTON_STYLE = (
+    "font:inherit;padding:0.45rem 1rem;border-radius:0.5rem;border:1px solid #1f5f8b;"
+    "background:#1f5f8b;color:#fff;cursor:pointer;min-height:44px"
+)
+_INPUT_STYLE = (
+    "font:inherit;width:100%;box-sizing:border-box;padding:0.55rem;border-radius:0.5rem;"
+    "border:1px solid #6b7280;margin:0.25rem 0 0.9rem 0;min-height:44px"
+)
+
+
+def sign_in_form(username: str = "") -> None:
+    """A plain HTML form: the browser posts it to /api/auth/login, which sets the cookie."""
+    st.html(
+        f"""<form method="post" action="/api/auth/login" style="max-width:28rem">
+        <input type="hidden" name="csrf" value="{_csrf()}">
+        <label for="signin-username">Username</label>
+        <input id="signin-username" name="username" autocomplete="username" required
+          autocapitalize="none" spellcheck="false" maxlength="64"
+          value="{html.escape(username)}" style="{_INPUT_STYLE}">
+        <label for="signin-password">Password</label>
+        <input id="signin-password" name="password" type="password" required maxlength="256"
+          autocomplete="current-password" style="{_INPUT_STYLE}">
+        <button type="submit" style="{_BUTTON_STYLE}">Sign in</button>
+        </form>"""
+    )
+
+
+# --- forms --------------------------------------------------------------------------------
+#
+# A form's button runs its action in a callback, before the page re-renders: the page can
+# then show an InvalidInput next to its field, or the action's result, in the same run.
+
+
+def action_button(
+    label: str, action: Callable[[], object], *, key: str, primary: bool = True, **kwargs
+) -> None:
+    def run() -> None:
+        st.session_state.pop("_user", None)  # re-check the session before acting
+        st.session_state["_fresh"] = True
+        st.session_state["_errors"] = {}
+        st.session_state["_done"] = {}
+        try:
+            st.session_state["_done"][key] = action()
+        except InvalidInput as problem:
+            st.session_state["_errors"] = {problem.field: problem.message}
+        except AccessDenied as denied:
+            st.session_state["_errors"] = {"_form": str(denied)}
+
+    st.button(label, on_click=run, key=key, type="primary" if primary else "secondary", **kwargs)
+
+
+def field_error(*fields: str) -> None:
+    """The message for a field that failed validation in the last action, if any."""
+    errors = st.session_state.get("_errors") or {}
+    for name in fields:
+        if name in errors:
+            st.error(errors[name], icon=":material/error:")
+
+
+def form_error() -> None:
+    field_error("_form")
+
+
+def has_errors() -> bool:
+    return bool(st.session_state.get("_errors"))
+
+
+def done(key: str) -> object | None:
+    """What the action behind button ``key`` returned in this run (once)."""
+    finished = st.session_state.get("_done") or {}
+    return finished.pop(key, None)
+
+
+def value(key: str, default: object = None) -> object:
+    """A widget's value by key, for use inside actions."""
+    return st.session_state.get(key, default)
+
+
+def passphrase_suggestion(target_keys: tuple[str, ...]) -> None:
+    """Offer a four-word passphrase; "Use this" fills the password fields named."""
+    key = "suggested_passphrase"
+    if key not in st.session_state:
+        st.session_state[key] = passwords.suggest_passphrase()
+    phrase = st.session_state[key]
+    st.caption("A passphrase you can remember: four everyday words.")
+    st.code(phrase, language=None)
+    cols = st.columns(2)
+
+    def use() -> None:
+        for target in target_keys:
+            st.session_state[target] = phrase
+
+    def another() -> None:
+        st.session_state[key] = passwords.suggest_passphrase()
+
+    cols[0].button("Use this", on_click=use, key="use_passphrase")
+    cols[1].button("Suggest another", on_click=another, key="another_passphrase")
+
+
+PASSWORD_RULES = (
+    "At least 12 characters and hard to guess. Four everyday words work well; "
+    "spaces and any letters are fine."
+)
+
+
+def show_code(code: str, what: str) -> None:
+    """A one-time code, shown once."""
+    st.success(f"{what} Write it down or hand it over now — it is shown only once.")
+    st.code(code, language=None)
+    st.caption("It works once and expires in 7 days.")
+
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=\"'&^%@")
+
+
+def esc(text: object) -> str:
+    """User text for places Streamlit renders as Markdown (headers, labels): shown as typed."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def visible_patients(user: User) -> list[Patient]:
+    return access.visible_patients(db(), user)

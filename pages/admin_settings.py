@@ -1,0 +1,41 @@
+"""Programme settings: name, help-now text and time zone."""
+
+import streamlit as st
+
+from companion import programme, ui
+from companion.identity import Role
+
+user = ui.require_user(Role.ADMIN)
+st.title("Programme settings")
+current = ui.settings()
+
+st.text_input("Programme name", value=current["name"], max_chars=80, key="name")
+ui.field_error("name")
+st.text_input("Crisis line", value=current["crisis_line"], max_chars=40, key="crisis_line")
+ui.field_error("crisis_line")
+st.text_input(
+    "Emergency number", value=current["emergency_number"], max_chars=20, key="emergency_number"
+)
+ui.field_error("emergency_number")
+st.text_area("More help-now text", value=current["help_text"], max_chars=400, key="help_text")
+ui.field_error("help_text")
+zones = programme.timezone_choices()
+zone = current["timezone"] if current["timezone"] in zones else programme.DEFAULTS["timezone"]
+st.selectbox(
+    "Time zone",
+    zones,
+    index=zones.index(zone),
+    key="timezone",
+    help="Check-in dates follow this time zone.",
+)
+ui.field_error("timezone")
+
+
+def save() -> bool:
+    programme.save_settings(ui.db(), {key: ui.value(key) for key in programme.EDITABLE}, actor=user)
+    return True
+
+
+ui.action_button("Save settings", save, key="save")
+if ui.done("save"):
+    st.success("Saved.")

@@ -1,0 +1,89 @@
+"""Users: every account, staff accounts, deactivation and reset codes."""
+
+import streamlit as st
+
+from companion import account_care, accounts, ui
+from companion.identity import Role
+
+user = ui.require_user(Role.ADMIN)
+st.title("Users")
+ui.form_error()
+
+rows = accounts.list_users(ui.db())
+st.dataframe(
+    [
+        {
+            "Username": r["username"],
+            "Name": r["display_name"],
+            "Role": r["role"],
+            "Status": "active" if r["active"] else "deactivated",
+            "Password set": "yes" if r["has_password"] else "waiting for code",
+        }
+        for r in rows
+    ],
+    hide_index=True,
+)
+
+st.subheader("Add a staff account")
+st.text_input("Username", max_chars=32, key="username")
+ui.field_error("username")
+st.text_input("Name", max_chars=60, key="display_name")
+ui.field_error("display_name")
+st.radio("Role", [Role.CLINICIAN.value, Role.ADMIN.value], horizontal=True, key="role")
+
+
+def add_staff():
+    return account_care.create_staff(
+        ui.db(),
+        user,
+        username=ui.value("username", ""),
+        display_name=ui.value("display_name", ""),
+        role=Role(ui.value("role", "clinician")),
+    )
+
+
+ui.action_button("Add account", add_staff, key="add")
+if made := ui.done("add"):
+    staff, code = made
+    ui.show_code(code, f"{staff.display_name} can set a password with this activation code:")
+
+st.subheader("Look after an account")
+others = {
+    r["id"]: f"{r['display_name']} ({r['username']}, {r['role']})"
+    for r in rows
+    if r["id"] != user.id
+}
+if not others:
+    st.write("There are no other accounts yet.")
+    st.stop()
+st.selectbox("Account", list(others), format_func=others.get, key="target")
+target = next(r for r in rows if r["id"] == ui.value("target"))
+cols = st.columns(2)
+with cols[0]:
+    ui.action_button(
+        "Make a reset code",
+        lambda: account_care.issue_reset_code(ui.db(), user, ui.value("target")),
+        key="reset",
+        primary=False,
+    )
+with cols[1]:
+    if target["active"]:
+        ui.action_button(
+            "Deactivate",
+            lambda: account_care.set_active(ui.db(), user, ui.value("target"), False) or "off",
+            key="deactivate",
+            primary=False,
+        )
+    else:
+        ui.action_button(
+            "Reactivate",
+            lambda: account_care.set_active(ui.db(), user, ui.value("target"), True) or "on",
+            key="reactivate",
+            primary=False,
+        )
+if code := ui.done("reset"):
+    ui.show_code(code, "Reset code:")
+if ui.done("deactivate"):
+    st.success("Deactivated. Their sessions have ended.")
+if ui.done("reactivate"):
+    st.success("Reactivated.")

@@ -1,0 +1,28 @@
+"""Sign in. The form posts to /api/auth/login, which sets the session cookie."""
+
+import streamlit as st
+
+from companion import ui
+from companion.errors import SignInFailed
+
+settings = ui.settings()
+st.title(ui.esc(settings.get("name") or "IIPT Companion"))
+st.caption("For teens, families and clinicians after intensive pain rehabilitation.")
+
+problem = st.query_params.get("signin")
+if problem == "failed":
+    st.error(SignInFailed.message)
+elif problem == "expired":
+    st.warning("The sign-in form had been open too long. Please try again.")
+if notice := st.session_state.pop("notice", None):
+    st.success(notice)
+if st.query_params.get("signed_out"):
+    st.success("You're signed out.")
+
+ui.sign_in_form()
+st.page_link("pages/redeem.py", label="I have an invite code", icon=":material/key:")
+st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
+st.caption(
+    "Forgot your password? Ask your care team (teens and parents) or the programme's "
+    "admin (staff) for a reset code, then choose “I have an invite code”."
+)
