@@ -16,6 +16,6 @@ pages = [
     st.Page(spec.path, title=spec.title, icon=spec.icon, default=(i == 0))
     for i, spec in enumerate(specs)
 ]
+ui.sidebar(user, settings)  # help now, before the page can st.stop()
 current = st.navigation(pages, position="sidebar" if user else "hidden")
-ui.sidebar(user, settings)
 current.run()

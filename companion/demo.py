@@ -15,7 +15,7 @@ from .identity import Role
 
 TEEN_NAMES = ("Maya", "Jordan", "Ava", "Sam", "Lena", "Noah", "Priya", "Eli", "Zoe", "Kai")
 PARENT_NAMES = ("Rosa", "Daniel", "Mei", "Grace", "Omar", "Hannah")
-CLINICIANS = (("dr.rivera", "Dr. Rivera (pain physician)"), ("pt.okafor", "Sam Okafor (PT)"))
+CLINICIANS = (("dr.rivera", "Dr. Rivera (pain physician)"), ("pt.okafor", "Alex Okafor (PT)"))
 
 
 @dataclass

@@ -40,7 +40,7 @@ def create(db: Database, user: User, *, at: datetime | None = None) -> str:
 
 def user_for_token(db: Database, token: str | None, *, at: datetime | None = None) -> User | None:
     """The active user behind a live session, sliding its expiry forward; else None."""
-    if not token or len(token) > 200:
+    if not isinstance(token, str) or not token or len(token) > 200:
         return None
     at = at or now()
     rows = list(

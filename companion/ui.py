@@ -31,25 +31,33 @@ def _migrated(path: str) -> bool:
     return True
 
 
+class _Run:
+    """What belongs to one script run (a new object each run)."""
+
+    def __init__(self, database: Database):
+        self.db = database
+
+
 def start_run() -> Database:
     """Open this script run's connection (one per run; STACK.md) and forget the last user."""
     path = str(config.db_path())
     _migrated(path)
-    old = st.session_state.get("_db")
+    old = st.session_state.get("_run")
     if old is not None:
-        old.close()
+        old.db.close()
     database = connect(path)
-    st.session_state["_db"] = database
-    st.session_state.pop("_user", None)
-    if not st.session_state.pop("_fresh", False):  # results live for the run after an action
-        st.session_state["_errors"] = {}
-        st.session_state["_done"] = {}
+    st.session_state["_run"] = _Run(database)
+    results = st.session_state.get("_results")
+    if results is not None and results.get("fresh"):  # shown in the run after the action
+        results["fresh"] = False
+    else:
+        st.session_state["_results"] = {"errors": {}, "done": {}, "fresh": False}
     return database
 
 
 def db() -> Database:
-    database = st.session_state.get("_db")
-    return database if database is not None else start_run()
+    run = st.session_state.get("_run")
+    return run.db if run is not None else start_run()
 
 
 def settings() -> dict:
@@ -60,16 +68,14 @@ def session_token() -> str | None:
     token = st.session_state.get(TOKEN_KEY)
     if token:
         return token
-    try:
-        return st.context.cookies.get(config.SESSION_COOKIE)
-    except Exception:  # no browser context (bare script)
-        return None
+    cookie = st.context.cookies.get(config.SESSION_COOKIE)
+    return cookie if isinstance(cookie, str) else None
 
 
 def current_user() -> User | None:
-    if "_user" not in st.session_state:
-        st.session_state["_user"] = sessions.user_for_token(db(), session_token())
-    return st.session_state["_user"]
+    """Looked up on every call (one indexed query), so a revoked session or a deactivated
+    account is noticed by the very next page or action, never served from a cache."""
+    return sessions.user_for_token(db(), session_token())
 
 
 def require_user(*roles: Role) -> User:
@@ -183,23 +189,21 @@ def action_button(
     label: str, action: Callable[[], object], *, key: str, primary: bool = True, **kwargs
 ) -> None:
     def run() -> None:
-        st.session_state.pop("_user", None)  # re-check the session before acting
-        st.session_state["_fresh"] = True
-        st.session_state["_errors"] = {}
-        st.session_state["_done"] = {}
+        results = {"errors": {}, "done": {}, "fresh": True}
+        st.session_state["_results"] = results
         try:
-            st.session_state["_done"][key] = action()
+            results["done"][key] = action()
         except InvalidInput as problem:
-            st.session_state["_errors"] = {problem.field: problem.message}
+            results["errors"] = {problem.field: problem.message}
         except AccessDenied as denied:
-            st.session_state["_errors"] = {"_form": str(denied)}
+            results["errors"] = {"_form": str(denied)}
 
     st.button(label, on_click=run, key=key, type="primary" if primary else "secondary", **kwargs)
 
 
 def field_error(*fields: str) -> None:
     """The message for a field that failed validation in the last action, if any."""
-    errors = st.session_state.get("_errors") or {}
+    errors = _results()["errors"]
     for name in fields:
         if name in errors:
             st.error(errors[name], icon=":material/error:")
@@ -210,13 +214,16 @@ def form_error() -> None:
 
 
 def has_errors() -> bool:
-    return bool(st.session_state.get("_errors"))
+    return bool(_results()["errors"])
 
 
 def done(key: str) -> object | None:
     """What the action behind button ``key`` returned in this run (once)."""
-    finished = st.session_state.get("_done") or {}
-    return finished.pop(key, None)
+    return _results()["done"].get(key)
+
+
+def _results() -> dict:
+    return st.session_state.get("_results") or {"errors": {}, "done": {}, "fresh": False}
 
 
 def value(key: str, default: object = None) -> object:

@@ -6,7 +6,7 @@ from companion import ui
 from companion.errors import SignInFailed
 
 settings = ui.settings()
-st.title(ui.esc(settings.get("name") or "IIPT Companion"))
+st.header(ui.esc(settings.get("name") or "IIPT Companion"))
 st.caption("For teens, families and clinicians after intensive pain rehabilitation.")
 
 problem = st.query_params.get("signin")

@@ -1,0 +1,272 @@
+from datetime import timedelta
+
+import pytest
+
+from companion import account_care, accounts, sessions
+from companion import db as dbmod
+from companion.errors import AccessDenied, InvalidInput, SignInFailed
+from companion.identity import Role
+
+GOOD = "purple-otter-rides-bikes"
+NEW = "violet-canoe-hums-softly"
+
+
+def make(db, username="maya", role=Role.TEEN, password=GOOD):
+    return accounts.create_user(
+        db, username=username, role=role, display_name="Maya", password=password
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["", "ab", "Has Space", "émile", "-dash", "x" * 33, "a/b", "<b>x</b>"]
+)
+def test_odd_usernames_are_refused_and_nothing_is_written(db, name):
+    with pytest.raises(InvalidInput) as refused:
+        make(db, username=name)
+    assert refused.value.field == "username"
+    assert accounts.list_users(db) == []
+
+
+def test_usernames_are_unique_ignoring_case(db):
+    make(db, username="maya")
+    with pytest.raises(InvalidInput, match="taken"):
+        make(db, username="MAYA")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 61, "a\x07b", "two\nlines"])
+def test_bad_display_names_are_refused(db, name):
+    with pytest.raises(InvalidInput) as refused:
+        accounts.create_user(db, username="maya", role=Role.TEEN, display_name=name, password=GOOD)
+    assert refused.value.field == "display_name"
+    assert accounts.list_users(db) == []
+
+
+def test_sign_in_with_the_right_password_opens_a_session(db):
+    user = make(db)
+    signed_in, token = accounts.sign_in(db, "Maya ", GOOD)
+    assert signed_in == user
+    assert sessions.user_for_token(db, token) == user
+
+
+def test_unknown_user_and_wrong_password_fail_the_same_way(db):
+    make(db)
+    with pytest.raises(SignInFailed) as unknown:
+        accounts.authenticate(db, "nobody", GOOD)
+    with pytest.raises(SignInFailed) as wrong:
+        accounts.authenticate(db, "maya", "wrong-password-here")
+    assert str(unknown.value) == str(wrong.value)
+    assert "username" in SignInFailed.message and "locked" in SignInFailed.message
+
+
+def test_five_wrong_passwords_lock_for_fifteen_minutes(db):
+    make(db)
+    start = dbmod.now()
+    for i in range(5):
+        with pytest.raises(SignInFailed):
+            accounts.authenticate(db, "maya", f"wrong-{i}", at=start)
+    with pytest.raises(SignInFailed):  # locked: even the right password fails
+        accounts.authenticate(db, "maya", GOOD, at=start + timedelta(minutes=14, seconds=59))
+    assert accounts.authenticate(db, "maya", GOOD, at=start + timedelta(minutes=15, seconds=1))
+
+
+def test_a_success_resets_the_failure_count(db):
+    make(db)
+    for i in range(4):
+        with pytest.raises(SignInFailed):
+            accounts.authenticate(db, "maya", f"wrong-{i}")
+    accounts.authenticate(db, "maya", GOOD)
+    for i in range(4):
+        with pytest.raises(SignInFailed):
+            accounts.authenticate(db, "maya", f"wrong-{i}")
+    assert accounts.authenticate(db, "maya", GOOD)
+
+
+def test_a_deactivated_account_cannot_sign_in_and_loses_its_sessions(db):
+    admin = make(db, username="admin", role=Role.ADMIN)
+    user = make(db, username="maya")
+    _, token = accounts.sign_in(db, "maya", GOOD)
+    account_care.set_active(db, admin, user.id, False)
+    assert sessions.user_for_token(db, token) is None
+    with pytest.raises(SignInFailed):
+        accounts.authenticate(db, "maya", GOOD)
+    account_care.set_active(db, admin, user.id, True)
+    assert accounts.authenticate(db, "maya", GOOD)
+    assert sessions.user_for_token(db, token) is None  # old sessions stay ended
+
+
+def test_only_admins_deactivate_and_never_themselves(db):
+    admin = make(db, username="admin", role=Role.ADMIN)
+    teen = make(db, username="maya")
+    with pytest.raises(AccessDenied):
+        account_care.set_active(db, teen, admin.id, False)
+    with pytest.raises(InvalidInput):
+        account_care.set_active(db, admin, admin.id, False)
+
+
+def test_changing_password_needs_the_current_one_and_ends_every_session(db):
+    user = make(db)
+    _, phone = accounts.sign_in(db, "maya", GOOD)
+    _, laptop = accounts.sign_in(db, "maya", GOOD)
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_password(db, user, "not-it", NEW)
+    assert refused.value.field == "current_password"
+    with pytest.raises(InvalidInput) as weak:
+        accounts.change_password(db, user, GOOD, "password123456")
+    assert weak.value.field == "password"
+    assert sessions.user_for_token(db, phone) == user  # failed attempts change nothing
+    accounts.change_password(db, user, GOOD, NEW)
+    assert sessions.user_for_token(db, phone) is None
+    assert sessions.user_for_token(db, laptop) is None
+    with pytest.raises(SignInFailed):
+        accounts.authenticate(db, "maya", GOOD)
+    assert accounts.authenticate(db, "maya", NEW)
+
+
+# --- codes --------------------------------------------------------------------------------
+
+
+def test_codes_are_stored_hashed_and_work_once(db):
+    teen = accounts.create_user(db, username="maya", role=Role.TEEN, display_name="Maya")
+    code = accounts.issue_code(db, "activate", actor=None, user_id=teen.id)
+    raw = code.replace("-", "")
+    assert len(raw) == 12 and set(raw) <= set(accounts.CODE_ALPHABET)
+    dump = "\n".join(db.iterdump())
+    assert raw not in dump and code not in dump
+    with pytest.raises(SignInFailed):  # no password yet
+        accounts.authenticate(db, "maya", GOOD)
+    assert accounts.describe_code(db, code.lower()) == {"purpose": "activate", "username": "maya"}
+    accounts.redeem_password_code(db, code.lower().replace("-", " "), GOOD)
+    assert accounts.authenticate(db, "maya", GOOD)
+    with pytest.raises(InvalidInput, match="used already"):
+        accounts.redeem_password_code(db, code, NEW)
+
+
+def test_codes_expire_after_seven_days(db):
+    teen = accounts.create_user(db, username="maya", role=Role.TEEN, display_name="Maya")
+    issued = dbmod.now() - timedelta(days=7, seconds=1)
+    code = accounts.issue_code(db, "activate", actor=None, user_id=teen.id, at=issued)
+    with pytest.raises(InvalidInput) as refused:
+        accounts.redeem_password_code(db, code, GOOD)
+    assert refused.value.field == "code"
+    fresh = accounts.issue_code(
+        db, "activate", actor=None, user_id=teen.id, at=dbmod.now() - timedelta(days=6, hours=23)
+    )
+    accounts.redeem_password_code(db, fresh, GOOD)
+
+
+def test_a_new_code_replaces_an_unused_one(db):
+    teen = accounts.create_user(db, username="maya", role=Role.TEEN, display_name="Maya")
+    first = accounts.issue_code(db, "activate", actor=None, user_id=teen.id)
+    second = accounts.issue_code(db, "activate", actor=None, user_id=teen.id)
+    with pytest.raises(InvalidInput):
+        accounts.describe_code(db, first)
+    assert accounts.describe_code(db, second)["username"] == "maya"
+
+
+def test_a_weak_password_with_a_good_code_keeps_the_code_unused(db):
+    teen = accounts.create_user(db, username="maya", role=Role.TEEN, display_name="Maya")
+    code = accounts.issue_code(db, "activate", actor=None, user_id=teen.id)
+    with pytest.raises(InvalidInput):
+        accounts.redeem_password_code(db, code, "password123456")
+    accounts.redeem_password_code(db, code, GOOD)
+
+
+@pytest.mark.parametrize("code", ["", "   ", "ABCD-EFGH-JKMN", "x" * 500])
+def test_wrong_codes_are_refused(db, code):
+    with pytest.raises(InvalidInput) as refused:
+        accounts.describe_code(db, code)
+    assert refused.value.field == "code"
+
+
+def test_a_parent_registers_with_a_family_code_and_is_linked(world, db):
+    teen = world.teens[2]
+    code = account_care.issue_family_code(db, world.clinician_a, teen.id)
+    parent = accounts.register_parent(
+        db, code, username="grace.p", display_name="Grace", password=GOOD
+    )
+    assert parent.role is Role.PARENT
+    from companion import access
+
+    assert [p.id for p in access.visible_patients(db, parent)] == [teen.id]
+    with pytest.raises(InvalidInput):
+        accounts.register_parent(db, code, username="other.p", display_name="O", password=NEW)
+    assert accounts.find_user_by_username(db, "other.p") is None
+
+
+def test_a_failed_registration_leaves_the_family_code_usable(world, db):
+    code = account_care.issue_family_code(db, world.clinician_a, world.teens[2].id)
+    with pytest.raises(InvalidInput):
+        accounts.register_parent(
+            db, code, username="rosa.parent", display_name="Dup", password=GOOD
+        )
+    accounts.register_parent(db, code, username="new.parent", display_name="New", password=GOOD)
+
+
+def test_family_codes_come_only_from_the_care_team(world, db):
+    with pytest.raises(AccessDenied):
+        account_care.issue_family_code(db, world.clinician_b, world.teens[0].id)
+    with pytest.raises(AccessDenied):
+        account_care.issue_family_code(db, world.parent_a, world.teens[0].id)
+    with pytest.raises(AccessDenied):
+        account_care.issue_family_code(db, world.admin, world.teens[0].id)
+
+
+def test_reset_codes_from_the_care_team_or_an_admin_only(world, db):
+    teen = world.teen_users[0]
+    with pytest.raises(AccessDenied):
+        account_care.issue_reset_code(db, world.clinician_b, teen.id)  # not on the care team
+    with pytest.raises(AccessDenied):
+        account_care.issue_reset_code(db, world.clinician_a, world.clinician_b.id)  # staff
+    with pytest.raises(AccessDenied):
+        account_care.issue_reset_code(db, world.parent_a, teen.id)
+    code = account_care.issue_reset_code(db, world.clinician_a, world.parent_a.id)
+    accounts.redeem_password_code(db, code, NEW)
+    assert accounts.authenticate(db, "rosa.parent", NEW)
+    staff_code = account_care.issue_reset_code(db, world.admin, world.clinician_b.id)
+    assert accounts.describe_code(db, staff_code) == {"purpose": "reset", "username": "pt.okafor"}
+
+
+def test_first_run_happens_once(db):
+    kwargs = dict(
+        programme_name="Pain Programme",
+        crisis_line="988",
+        emergency_number="911",
+        help_text="",
+        timezone="America/Chicago",
+        admin_username="admin",
+        admin_display_name="Admin",
+        admin_password=GOOD,
+    )
+    account_care.first_run(db, **kwargs)
+    with pytest.raises(InvalidInput, match="already set up"):
+        account_care.first_run(db, **{**kwargs, "admin_username": "admin2"})
+    assert [u["username"] for u in accounts.list_users(db)] == ["admin"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"programme_name": ""}, "name"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"admin_password": "password123456"}, "password"),
+        ({"crisis_line": ""}, "crisis_line"),
+    ],
+)
+def test_first_run_validates_before_writing(db, change, field):
+    kwargs = dict(
+        programme_name="Pain Programme",
+        crisis_line="988",
+        emergency_number="911",
+        help_text="",
+        timezone="America/Chicago",
+        admin_username="admin",
+        admin_display_name="Admin",
+        admin_password=GOOD,
+    )
+    with pytest.raises(InvalidInput) as refused:
+        account_care.first_run(db, **{**kwargs, **change})
+    assert refused.value.field == field
+    assert accounts.list_users(db) == []
+    from companion import programme
+
+    assert not programme.is_set_up(db)

@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+from companion import accounts, csrf, sessions
+from companion import db as dbmod
+from companion.identity import Role
+
+GOOD = "purple-otter-rides-bikes"
+
+
+def test_only_the_hash_of_the_session_id_is_stored(db):
+    accounts.create_user(db, username="maya", role=Role.TEEN, display_name="Maya", password=GOOD)
+    _, token = accounts.sign_in(db, "maya", GOOD)
+    assert token not in "\n".join(db.iterdump())
+    assert len(token) >= 40
+
+
+def test_teen_sessions_last_30_days_of_use_and_slide(db):
+    user = accounts.create_user(
+        db, username="maya", role=Role.TEEN, display_name="M", password=GOOD
+    )
+    start = dbmod.now()
+    token = sessions.create(db, user, at=start)
+    assert sessions.user_for_token(db, token, at=start + timedelta(days=29)) == user
+    # used on day 29, so the 30 days start again from then
+    assert sessions.user_for_token(db, token, at=start + timedelta(days=58)) == user
+    assert sessions.user_for_token(db, token, at=start + timedelta(days=88, minutes=1)) is None
+
+
+def test_staff_sessions_are_short(db):
+    user = accounts.create_user(
+        db, username="drlee", role=Role.CLINICIAN, display_name="L", password=GOOD
+    )
+    start = dbmod.now()
+    token = sessions.create(db, user, at=start)
+    assert sessions.user_for_token(db, token, at=start + timedelta(hours=23)) == user
+    assert sessions.user_for_token(db, token, at=start + timedelta(hours=47)) is None
+
+
+def test_sign_out_revokes_only_that_session(db):
+    accounts.create_user(db, username="maya", role=Role.TEEN, display_name="M", password=GOOD)
+    user, phone = accounts.sign_in(db, "maya", GOOD)
+    _, laptop = accounts.sign_in(db, "maya", GOOD)
+    sessions.revoke(db, phone)
+    assert sessions.user_for_token(db, phone) is None
+    assert sessions.user_for_token(db, laptop) == user
+
+
+def test_tampered_or_missing_tokens_are_nobody(db):
+    accounts.create_user(db, username="maya", role=Role.TEEN, display_name="M", password=GOOD)
+    _, token = accounts.sign_in(db, "maya", GOOD)
+    for bad in [None, "", token[:-1] + ("A" if token[-1] != "A" else "B"), "x" * 5000]:
+        assert sessions.user_for_token(db, bad) is None
+
+
+def test_csrf_tokens_are_signed_and_expire():
+    token = csrf.make_token("secret", now=1_000_000)
+    assert csrf.check_token("secret", token, now=1_000_000 + 60)
+    assert not csrf.check_token("other-secret", token, now=1_000_000 + 60)
+    assert not csrf.check_token("secret", token, now=1_000_000 + csrf.MAX_AGE_SECONDS + 1)
+    issued, nonce, sig = token.split(".")
+    assert not csrf.check_token("secret", f"{int(issued) + 1}.{nonce}.{sig}", now=1_000_100)
+    for junk in [None, "", "a.b", "a.b.c.d", "x" * 300]:
+        assert not csrf.check_token("secret", junk)
+
+
+def test_auth_route_logic_signs_in_and_out(world, db, db_path):
+    from companion import auth_routes, programme
+
+    good_csrf = csrf.make_token(programme.secret_key(db))
+    password = world.passwords["maya"]
+    assert auth_routes.sign_in("maya", password, None).problem == "expired"
+    assert auth_routes.sign_in("maya", "wrong-password", good_csrf).problem == "failed"
+    outcome = auth_routes.sign_in("maya", password, good_csrf)
+    assert outcome.token and outcome.max_age == 30 * 24 * 3600
+    assert sessions.user_for_token(db, outcome.token).username == "maya"
+    auth_routes.sign_out(outcome.token)
+    assert sessions.user_for_token(db, outcome.token) is None
