@@ -10,7 +10,9 @@ database = ui.start_run()
 settings = programme.get_settings(database)
 user = ui.current_user()
 role = user.role.value if user else navigation.SIGNED_OUT
-specs = navigation.pages_for(role, set_up=programme.is_set_up(database))
+# the run right after first-run setup still shows the setup page, with its result
+just_set_up = ui.done("setup_create") or ui.done("setup_demo")
+specs = navigation.pages_for(role, set_up=programme.is_set_up(database) and not just_set_up)
 
 pages = [
     st.Page(spec.path, title=spec.title, icon=spec.icon, default=(i == 0))

@@ -9,7 +9,7 @@ st.title("I have a code")
 
 if ui.done("finish"):
     st.success("All set. You can sign in now with your username and new password.")
-    st.link_button("Go to sign in", "/", type="primary")
+    st.page_link("pages/signin.py", label="Go to sign in", icon=":material/login:")
     st.stop()
 
 

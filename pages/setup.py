@@ -10,15 +10,15 @@ st.write(
     "or look around with made-up demo data first."
 )
 
-made = ui.done("demo")
+made = ui.done("setup_demo")
 if made:
     st.success("Demo data are ready. Sign in with any of these accounts:")
-    st.dataframe(made, hide_index=True)
-    st.link_button("Go to sign in", "/", type="primary")
+    st.table(made, hide_index=True)
+    st.button("Go to sign in", type="primary")  # the next run shows sign-in
     st.stop()
-if ui.done("create"):
+if ui.done("setup_create"):
     st.success("Your programme is ready. Sign in with the admin account you just made.")
-    st.link_button("Go to sign in", "/", type="primary")
+    st.button("Go to sign in", type="primary")  # the next run shows sign-in
     st.stop()
 
 st.subheader("Your programme")
@@ -73,7 +73,7 @@ def create() -> bool:
     return True
 
 
-ui.action_button("Create programme", create, key="create")
+ui.action_button("Create programme", create, key="setup_create")
 
 st.divider()
 st.subheader("Just looking?")
@@ -85,5 +85,5 @@ def explore() -> list[dict]:
     return [{"role": a.role, "username": a.username, "password": a.password} for a in made.accounts]
 
 
-ui.action_button("Explore with demo data", explore, key="demo", primary=False)
+ui.action_button("Explore with demo data", explore, key="setup_demo", primary=False)
 ui.form_error()

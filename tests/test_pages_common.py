@@ -36,7 +36,7 @@ def test_first_run_shows_setup_and_creates_programme_and_admin(db):
         },
     )
     at.selectbox(key="timezone").set_value("America/Chicago")
-    at.button(key="create").click().run()
+    at.button(key="setup_create").click().run()
     assert not at.exception
     assert "Your programme is ready" in texts(at)
     settings = programme.get_settings(db)
@@ -59,11 +59,11 @@ def test_setup_errors_stand_by_their_field_and_write_nothing(db):
             "password_again": "password123456",
         },
     )
-    at.button(key="create").click().run()
+    at.button(key="setup_create").click().run()
     assert "commonly used password" in " ".join(e.value for e in at.error)
     assert accounts.list_users(db) == []
     fill(at, {"password": "violet-canoe-hums-softly", "password_again": "violet-canoe-hums-soft"})
-    at.button(key="create").click().run()
+    at.button(key="setup_create").click().run()
     assert [e.value for e in at.error] == ["The two passwords are different. Please type it again."]
     assert not programme.is_set_up(db)
 
@@ -78,9 +78,9 @@ def test_use_this_fills_the_suggested_passphrase(db):
 
 def test_explore_with_demo_data_shows_the_accounts(db):
     at = app()
-    at.button(key="demo").click().run()
+    at.button(key="setup_demo").click().run()
     assert not at.exception
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert set(shown["role"]) == {"admin", "clinician", "teen", "parent"}
     assert len(shown) == 9
     row = shown[shown["username"] == "maya"].iloc[0]

@@ -1,0 +1,105 @@
+"""The paths a person takes, in a real browser against a real server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from companion import db as dbmod
+from companion import navigation
+from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+T = 20_000  # ms: generous for a cold server on a busy CI machine
+
+
+def test_a_teen_on_a_phone_stays_signed_in_across_reloads_and_signs_out(demo_server, phone):
+    server, passwords = demo_server
+    sign_in(phone, server.url, "maya", passwords["maya"])
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    shot(phone, "teen-home-phone")
+    cookie = next(c for c in phone.context.cookies() if c["name"] == "companion_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    phone.reload()
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    no_script_errors(phone)
+    # sign out lives in the sidebar, collapsed on a phone
+    phone.get_by_test_id("stExpandSidebarButton").click()
+    phone.get_by_role("button", name="Sign out").click()
+    expect(phone.get_by_text("You're signed out.")).to_be_visible(timeout=T)
+    phone.reload()
+    expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_have_count(0)
+    # the old cookie value no longer works even if replayed
+    phone.context.add_cookies([{**cookie}])
+    phone.goto(server.url)
+    expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+    no_script_errors(phone)
+
+
+def test_a_wrong_password_says_so_in_one_sentence(demo_server, phone):
+    server, _ = demo_server
+    sign_in(phone, server.url, "maya", "not-the-password")
+    expect(phone.get_by_text("That username and password don't match")).to_be_visible(timeout=T)
+    shot(phone, "signin-error-phone")
+    no_script_errors(phone)
+
+
+def test_a_tampered_cookie_lands_on_sign_in(demo_server, phone):
+    server, _ = demo_server
+    phone.context.add_cookies(
+        [{"name": "companion_session", "value": "forged-value", "url": server.url}]
+    )
+    phone.goto(server.url)
+    expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+
+
+@pytest.mark.parametrize("username", ["maya", "rosa.parent", "dr.rivera", "admin"])
+def test_every_page_of_every_role_opens_with_help_now(demo_server, desktop, username):
+    server, passwords = demo_server
+    sign_in(desktop, server.url, username, passwords[username])
+    sidebar = desktop.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Call or text 988 any time.", exact=False)).to_be_visible(timeout=T)
+    role = {"maya": "teen", "rosa.parent": "parent", "dr.rivera": "clinician", "admin": "admin"}
+    expected = [p.title for p in navigation.pages_for(role[username], set_up=True)]
+    links = desktop.get_by_test_id("stSidebarNavLink")
+    expect(links).to_have_count(len(expected), timeout=T)
+    names = [links.nth(i).inner_text().split("\n")[-1] for i in range(links.count())]
+    assert names == expected
+    for i, name in enumerate(names):
+        links.nth(i).click()
+        expect(desktop.get_by_role("heading").first).to_be_visible(timeout=T)
+        expect(sidebar.get_by_text("isn't watched in real time", exact=False)).to_be_visible()
+        no_script_errors(desktop)
+        shot(desktop, f"{username}-{re.sub(r'[^a-z]+', '-', name.lower())}")
+
+
+def test_first_run_explore_with_demo_data_then_sign_in(tmp_path, phone):
+    db_path = tmp_path / "fresh.db"
+    server = start_server(db_path, tmp_path / "server.log")
+    try:
+        phone.goto(server.url)
+        expect(phone.get_by_role("heading", name="Welcome to the IIPT Companion")).to_be_visible(
+            timeout=T
+        )
+        shot(phone, "setup-phone")
+        phone.get_by_role("button", name="Explore with demo data").click()
+        expect(phone.get_by_text("Demo data are ready")).to_be_visible(timeout=T)
+        no_script_errors(phone)
+        database = dbmod.connect(db_path)
+        users = {r["username"] for r in database.query("SELECT username FROM users")}
+        database.close()
+        assert {"admin", "dr.rivera", "maya", "rosa.parent"} <= users
+        shot(phone, "setup-demo-accounts-phone")
+        # the password shown on screen is the one that works
+        row = phone.get_by_role("row").filter(has_text="maya")
+        password = row.get_by_role("cell").last.inner_text().strip()
+        phone.get_by_role("button", name="Go to sign in").click()
+        expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+        sign_in(phone, server.url, "maya", password)
+        expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+        no_script_errors(phone)
+    finally:
+        stop_server(server)
