@@ -167,3 +167,120 @@ def m001_accounts(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
         """,
     )
+
+
+@migrations()
+def m002_care_plan_and_checkins(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE plan_versions (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+            starts_on TEXT NOT NULL,
+            author_id INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            warning_signs TEXT NOT NULL DEFAULT '',
+            what_helps TEXT NOT NULL DEFAULT '',
+            contacts TEXT NOT NULL DEFAULT '',
+            modules TEXT NOT NULL DEFAULT '[]',
+            questionnaires TEXT NOT NULL DEFAULT '[]',
+            follow_ups TEXT NOT NULL DEFAULT '[]',
+            change_note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX plan_versions_patient ON plan_versions(patient_id, starts_on);
+        CREATE TABLE plan_exercises (
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            dose TEXT NOT NULL DEFAULT '',
+            days_per_week INTEGER NOT NULL CHECK (days_per_week BETWEEN 1 AND 7),
+            instructions TEXT NOT NULL DEFAULT '',
+            video_url TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (version_id, key)
+        );
+        CREATE TABLE plan_coping_skills (
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            skill TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (version_id, skill)
+        );
+        CREATE TABLE goals (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            category TEXT NOT NULL,
+            steps TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            archived_at TEXT
+        );
+        CREATE INDEX goals_patient ON goals(patient_id);
+        CREATE TABLE goal_progress (
+            goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+            week_start TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 4),
+            steps_done TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (goal_id, week_start)
+        );
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+            mood INTEGER CHECK (mood BETWEEN 1 AND 5),
+            sleep_hours REAL CHECK (sleep_hours BETWEEN 0 AND 24),
+            sleep_quality INTEGER CHECK (sleep_quality BETWEEN 1 AND 5),
+            school TEXT CHECK (school IN ('full', 'part', 'absent_pain', 'absent_other', 'none')),
+            nurse_visits INTEGER CHECK (nurse_visits BETWEEN 0 AND 20),
+            early_pickup INTEGER CHECK (early_pickup IN (0, 1)),
+            active_minutes INTEGER CHECK (active_minutes BETWEEN 0 AND 1440),
+            activities TEXT NOT NULL DEFAULT '[]',
+            drinks INTEGER CHECK (drinks BETWEEN 0 AND 30),
+            meals INTEGER CHECK (meals BETWEEN 0 AND 10),
+            note TEXT NOT NULL DEFAULT '',
+            question TEXT NOT NULL DEFAULT '',
+            plan_version_id INTEGER REFERENCES plan_versions(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (patient_id, day)
+        );
+        CREATE TABLE exercise_outcomes (
+            checkin_id INTEGER NOT NULL REFERENCES checkins(id) ON DELETE CASCADE,
+            exercise_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'part', 'not_done')),
+            PRIMARY KEY (checkin_id, exercise_key)
+        );
+        CREATE TABLE coping_uses (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            skill TEXT NOT NULL,
+            helpfulness INTEGER CHECK (helpfulness BETWEEN 0 AND 10),
+            source TEXT NOT NULL CHECK (source IN ('checkin', 'toolbox')),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX coping_uses_patient ON coping_uses(patient_id, day);
+        CREATE TABLE favourite_skills (
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            skill TEXT NOT NULL,
+            PRIMARY KEY (patient_id, skill)
+        );
+        CREATE TABLE questionnaire_responses (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            instrument TEXT NOT NULL,
+            version TEXT NOT NULL,
+            day TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '{}',
+            score REAL NOT NULL,
+            band TEXT NOT NULL DEFAULT '',
+            entered_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX questionnaire_responses_patient ON questionnaire_responses(patient_id, day);
+        """,
+    )

@@ -1,0 +1,151 @@
+"""Metrics on tiny histories; every expected number below was worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from companion import metrics
+from companion.plans import Exercise, PlanVersion
+
+D = lambda day: date(2026, 11, day)  # noqa: E731  (2 Nov 2026 is a Monday)
+A = Exercise("a", "Squats", "3 × 10", 7)
+B = Exercise("b", "Stretches", "10 min", 3)
+C = Exercise("c", "Walk", "20 min", 7)
+
+
+def version(vid: int, start: date, *exercises: Exercise) -> PlanVersion:
+    return PlanVersion(
+        id=vid, patient_id=1, starts_on=start, created_at="", author="", exercises=exercises
+    )
+
+
+def outcomes(*rows: tuple[date, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["day", "key", "status"]).astype(
+        {"key": "object", "status": "object"}
+    )
+
+
+def adherence(versions, marks, *, start=D(2), end=D(8), discharged=D(2), today=D(20), days=None):
+    logged = days if days is not None else sorted(set(marks["day"]))
+    return metrics.exercise_adherence(
+        versions, marks, logged, start=start, end=end, discharged_on=discharged, today=today
+    )
+
+
+def by_key(result):
+    return {e.key: e for e in result.exercises}
+
+
+def test_done_part_not_done_and_not_logged_are_counted_apart():
+    marks = outcomes(
+        (D(2), "a", "done"),
+        (D(3), "a", "done"),
+        (D(4), "a", "done"),
+        (D(5), "a", "part"),
+        (D(6), "a", "not_done"),
+        (D(2), "b", "done"),
+        (D(4), "b", "done"),
+        (D(6), "b", "part"),
+    )
+    result = adherence([version(1, D(2), A, B)], marks)
+    a, b = by_key(result)["a"], by_key(result)["b"]
+    assert (a.expected, a.done, a.part, a.not_done, a.not_logged) == (7, 3, 1, 1, 2)
+    assert a.completed == 3.5 and a.rate == pytest.approx(0.5)
+    # B: 3 days a week over 7 days = 3 expected; 2 done + 1 part = 2.5
+    assert (b.expected, b.done, b.part, b.not_done, b.not_logged) == (3, 2, 1, 0, 4)
+    assert b.rate == pytest.approx(2.5 / 3)
+    assert result.rate == pytest.approx(6 / 10)
+    assert result.days == 7 and result.days_logged == 5  # 2, 3, 4, 5, 6
+    assert "60%: 6 of 10 expected sessions" in result.describe()
+    assert "5 of 7 days logged" in result.describe()
+
+
+def test_a_plan_change_mid_period_judges_each_day_by_its_own_plan():
+    v1 = version(1, D(2), A, B)
+    v2 = version(2, D(5), A, C)  # from Thursday: B dropped, C added
+    marks = outcomes(
+        (D(3), "b", "done"), (D(5), "c", "done"), (D(6), "c", "done"), (D(7), "a", "done")
+    )
+    result = adherence([v1, v2], marks)
+    a, b, c = (by_key(result)[k] for k in "abc")
+    assert a.expected == 7  # in both versions
+    assert b.expected == pytest.approx(3 * 3 / 7)  # Mon–Wed only
+    assert c.expected == 4  # Thu–Sun
+    assert (b.done, b.not_logged) == (1, 2)
+    assert (c.done, c.not_logged) == (2, 2)
+    expected = 7 + 9 / 7 + 4
+    assert result.expected == pytest.approx(expected)
+    assert result.rate == pytest.approx((1 + 1 + 2) / expected)
+
+
+def test_a_version_saved_later_the_same_day_wins():
+    first = version(1, D(2), A)
+    again = version(2, D(2), C)
+    result = adherence([first, again], outcomes())
+    assert [e.key for e in result.exercises] == ["c"]
+
+
+def test_a_period_that_starts_before_discharge_starts_at_discharge():
+    result = adherence(
+        [version(1, D(4), A)], outcomes((D(4), "a", "done")), start=D(1), end=D(8), discharged=D(4)
+    )
+    assert result.period == metrics.Period(D(4), D(8))
+    assert by_key(result)["a"].expected == 5
+    assert result.rate == pytest.approx(1 / 5)
+
+
+def test_a_period_ends_today_at_the_latest():
+    result = adherence([version(1, D(2), A)], outcomes(), today=D(6))
+    assert result.period.days == 5 and by_key(result)["a"].not_logged == 5
+    assert result.rate == 0
+
+
+def test_each_exercise_is_capped_at_100_percent():
+    three_a_week = Exercise("b", "Stretches", "10 min", 3)
+    marks = outcomes(*[(D(d), "b", "done") for d in range(2, 9)])
+    result = adherence([version(1, D(2), three_a_week, C)], marks)
+    assert by_key(result)["b"].rate == 1.0
+    # 3 (capped from 7) of 3 + 0 of 7 for the walk
+    assert result.rate == pytest.approx(3 / 10)
+
+
+def test_empty_history_and_no_plan():
+    nothing = adherence([], outcomes(), days=[])
+    assert nothing.rate is None and nothing.exercises == ()
+    assert "No exercises were planned" in nothing.describe()
+    unlogged = adherence([version(1, D(2), A)], outcomes(), days=[])
+    assert unlogged.rate == 0 and unlogged.logged_share == 0
+    assert by_key(unlogged)["a"].not_logged == 7
+
+
+def test_a_period_entirely_before_discharge_is_empty():
+    result = adherence([version(1, D(10), A)], outcomes(), start=D(2), end=D(8), discharged=D(10))
+    assert result.period is None and result.rate is None
+
+
+def test_streak_counts_days_in_a_row_with_an_exercise_done_or_part():
+    marks = outcomes(
+        (D(3), "a", "done"),
+        (D(4), "a", "not_done"),
+        (D(5), "a", "part"),
+        (D(6), "b", "done"),
+        (D(7), "a", "done"),
+    )
+    assert metrics.exercise_streak(marks, today=D(7)) == 3  # 5, 6, 7
+    assert metrics.exercise_streak(marks, today=D(8)) == 3  # today not logged yet
+    assert metrics.exercise_streak(marks, today=D(9)) == 0  # yesterday missed
+    assert metrics.exercise_streak(outcomes(), today=D(9)) == 0
+
+
+def test_sessions_this_week_run_from_monday():
+    marks = outcomes(
+        (D(1), "a", "done"),
+        (D(2), "a", "done"),
+        (D(3), "a", "part"),
+        (D(4), "b", "not_done"),
+        (D(9), "a", "done"),
+    )
+    assert metrics.sessions_this_week(marks, today=D(4)) == (1, 1)
