@@ -10,7 +10,12 @@ import pytest
 from companion import metrics
 from companion.plans import Exercise, PlanVersion
 
-D = lambda day: date(2026, 11, day)  # noqa: E731  (2 Nov 2026 is a Monday)
+
+def D(day: int) -> date:  # noqa: N802  (2 Nov 2026 is a Monday)
+    return date(2026, 11, day)
+
+
+MON, SUN, LATER = D(2), D(8), D(20)
 A = Exercise("a", "Squats", "3 × 10", 7)
 B = Exercise("b", "Stretches", "10 min", 3)
 C = Exercise("c", "Walk", "20 min", 7)
@@ -28,7 +33,7 @@ def outcomes(*rows: tuple[date, str, str]) -> pd.DataFrame:
     )
 
 
-def adherence(versions, marks, *, start=D(2), end=D(8), discharged=D(2), today=D(20), days=None):
+def adherence(versions, marks, *, start=MON, end=SUN, discharged=MON, today=LATER, days=None):
     logged = days if days is not None else sorted(set(marks["day"]))
     return metrics.exercise_adherence(
         versions, marks, logged, start=start, end=end, discharged_on=discharged, today=today
