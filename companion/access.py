@@ -137,3 +137,16 @@ def require_role(user: User | None, *roles: Role) -> User:
     if user is None or not user.active or user.role not in roles:
         raise AccessDenied(DENIED)
     return user
+
+
+def who_reads_checkins(db: Database, patient: Patient) -> str:
+    """The one plain sentence shown where a teen writes (PRODUCT.md §3)."""
+    parents = "Your parents see school, activity, exercises, coping and goals"
+    if shares_with_parents(db, patient):
+        parents += ", and your pain and mood, because you share them"
+    else:
+        parents += " — not your pain or mood"
+    return (
+        f"Your care team can read everything you write here. {parents}. "
+        "Notes and questions are only for you and your care team."
+    )

@@ -192,6 +192,38 @@ def clean_coping(uses: object) -> list[dict]:
     return list(cleaned.values())
 
 
+_INSERT = (
+    "INSERT INTO checkins (patient_id, day, pain, mood, sleep_hours, sleep_quality, school,"
+    " nurse_visits, early_pickup, active_minutes, activities, drinks, meals, note, question,"
+    " plan_version_id, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _params(patient_id: int, day: date, clean: dict, plan, now: str) -> list:
+    pickup = clean["early_pickup"]
+    return [
+        patient_id,
+        day.isoformat(),
+        clean["pain"],
+        clean["mood"],
+        clean["sleep_hours"],
+        clean["sleep_quality"],
+        clean["school"],
+        clean["nurse_visits"],
+        None if pickup is None else int(pickup),
+        clean["active_minutes"],
+        json.dumps(clean["activities"]),
+        clean["drinks"],
+        clean["meals"],
+        clean["note"],
+        clean["question"],
+        plan.id if plan else None,
+        now,
+        now,
+    ]
+
+
 def _is_score(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
 
@@ -207,11 +239,7 @@ def save_checkin(
     now = stamp()
     with transaction(db):
         checkin_id = db.execute(
-            "INSERT INTO checkins (patient_id, day, pain, mood, sleep_hours, sleep_quality,"
-            " school, nurse_visits, early_pickup, active_minutes, activities, drinks, meals,"
-            " note, question, plan_version_id, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(patient_id, day) DO UPDATE SET pain = excluded.pain,"
+            _INSERT + " ON CONFLICT(patient_id, day) DO UPDATE SET pain = excluded.pain,"
             " mood = excluded.mood, sleep_hours = excluded.sleep_hours,"
             " sleep_quality = excluded.sleep_quality, school = excluded.school,"
             " nurse_visits = excluded.nurse_visits, early_pickup = excluded.early_pickup,"
@@ -219,26 +247,7 @@ def save_checkin(
             " drinks = excluded.drinks, meals = excluded.meals, note = excluded.note,"
             " question = excluded.question, plan_version_id = excluded.plan_version_id,"
             " updated_at = excluded.updated_at RETURNING id",
-            [
-                patient.id,
-                day.isoformat(),
-                clean["pain"],
-                clean["mood"],
-                clean["sleep_hours"],
-                clean["sleep_quality"],
-                clean["school"],
-                clean["nurse_visits"],
-                None if clean["early_pickup"] is None else int(clean["early_pickup"]),
-                clean["active_minutes"],
-                json.dumps(clean["activities"]),
-                clean["drinks"],
-                clean["meals"],
-                clean["note"],
-                clean["question"],
-                plan.id if plan else None,
-                now,
-                now,
-            ],
+            _params(patient.id, day, clean, plan, now),
         ).fetchone()[0]
         db.execute("DELETE FROM exercise_outcomes WHERE checkin_id = ?", [checkin_id])
         for key, status in clean["outcomes"].items():
@@ -420,3 +429,30 @@ def coping_frame(db: Database, patient_id: int) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["day", "skill", "helpfulness", "source"])
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     return frame.astype({"helpfulness": "Int64"})
+
+
+def import_history(db: Database, patient: Patient, rows: list[dict]) -> int:
+    """Write many past check-ins at once (demo data, benchmarks, imports).
+
+    Each row is ``{"day": date, **values}`` and is validated like a teen's check-in against
+    that day's plan, but the 7-day back-fill window does not apply. One transaction.
+    """
+    versions = plans.list_versions(db, patient.id)
+    now = stamp()
+    with transaction(db):
+        for row in rows:
+            day = row["day"]
+            if day < patient.discharged_on:
+                raise InvalidInput("day", "That day is before discharge.")
+            plan = plans.plan_on(versions, day)
+            clean = clean_checkin(row, plan=plan)
+            checkin_id = db.execute(
+                _INSERT + " RETURNING id", _params(patient.id, day, clean, plan, now)
+            ).fetchone()[0]
+            db.conn.executemany(
+                "INSERT INTO exercise_outcomes (checkin_id, exercise_key, status) VALUES (?, ?, ?)",
+                [(checkin_id, key, status) for key, status in clean["outcomes"].items()],
+            )
+            for use in clean["coping"]:
+                _insert_use(db, patient.id, day, use["skill"], use["helpfulness"], "checkin", now)
+    return len(rows)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from . import account_care, accounts, passwords, patients, programme
+from . import account_care, accounts, demo_history, passwords, patients, programme
 from .db import transaction
 from .errors import InvalidInput
 from .identity import Role
@@ -44,9 +44,19 @@ def _passphrase(rng: random.Random) -> str:
         return phrase
 
 
-def create_demo(db: Database, *, seed: int = 7, teens: int = 4, today: date | None = None) -> Demo:
-    """A demo programme: an admin, two clinicians, ``teens`` teens discharged 10–120 days
-    ago and two parents. Passwords are drawn from ``seed`` (one per role) and returned."""
+def create_demo(
+    db: Database,
+    *,
+    seed: int = 7,
+    teens: int = 4,
+    today: date | None = None,
+    days: int = 120,
+    history: bool = True,
+) -> Demo:
+    """A demo programme: an admin, two clinicians, ``teens`` teens discharged 10 to ``days``
+    days ago, and two parents. Each teen gets a care plan (with one change), goals and daily
+    check-ins up to today unless ``history`` is off. Passwords are drawn from ``seed`` (one
+    per role) and returned."""
     if programme.is_set_up(db) or accounts.list_users(db):
         raise InvalidInput(
             "_form", "This database already holds a programme; demo data go in an empty one."
@@ -72,8 +82,13 @@ def create_demo(db: Database, *, seed: int = 7, teens: int = 4, today: date | No
             _staff(db, admin, name, display, pw["clinician"], demo) for name, display in CLINICIANS
         ]
         for i in range(teens):
-            patient = _teen(db, rng, i, clinicians, pw["teen"], today, teens, demo)
+            patient = _teen(db, rng, i, clinicians, pw["teen"], today, teens, days, demo)
             demo.patient_ids.append(patient.id)
+            if history:
+                lead = clinicians[0] if i % 2 == 0 else clinicians[-1]
+                demo_history.add_plans_and_history(
+                    db, lead, patient, rng=rng, today=today, flat_pain=(i % 4 == 1)
+                )
         for i, patient_id in enumerate(demo.patient_ids[:2]):
             _parent(db, clinicians[0], i, patient_id, pw["parent"], demo)
     return demo
@@ -86,11 +101,11 @@ def _staff(db, admin, username, display, password, demo):
     return user
 
 
-def _teen(db, rng, i, clinicians, password, today, count, demo):
+def _teen(db, rng, i, clinicians, password, today, count, days, demo):
     name = TEEN_NAMES[i % len(TEEN_NAMES)] + ("" if i < len(TEEN_NAMES) else f" {i + 1}")
     username = name.lower().replace(" ", "")
     # spread discharges over 10..120 days ago, the first teen the most recent
-    days_ago = 10 + round(110 * i / max(count - 1, 1)) if count > 1 else 30
+    days_ago = 10 + round((days - 10) * i / max(count - 1, 1)) if count > 1 else min(30, days)
     lead = clinicians[0] if i % 2 == 0 or len(clinicians) == 1 else clinicians[1]
     patient, code = patients.enrol_teen(
         db,

@@ -179,3 +179,17 @@ def sessions_this_week(outcomes: pd.DataFrame, *, today: date) -> tuple[int, int
     week = outcomes[(outcomes["day"] >= monday) & (outcomes["day"] <= today)]
     counts = week["status"].value_counts()
     return int(counts.get("done", 0)), int(counts.get("part", 0))
+
+
+def week_strip(
+    plan: PlanVersion, outcomes: pd.DataFrame, *, monday: date, today: date
+) -> dict[str, list[str | None]]:
+    """For each exercise of ``plan``: Monday..Sunday as done / part / not_done / not_logged,
+    and None for days still to come."""
+    week = outcomes[(outcomes["day"] >= monday) & (outcomes["day"] <= monday + timedelta(days=6))]
+    status = {(row.day, row.key): row.status for row in week.itertuples()}
+    days = [monday + timedelta(days=n) for n in range(7)]
+    return {
+        e.name: [status.get((d, e.key), "not_logged") if d <= today else None for d in days]
+        for e in plan.exercises
+    }

@@ -9,6 +9,7 @@ today, so days already lived keep the plan they had. The first plan may start at
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -188,6 +189,27 @@ def _as_date(value: object, field_name: str) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidInput(field_name, "Please enter dates like 2026-12-01.") from None
+
+
+def apply_table_edits(rows: list[dict], edits: dict) -> list[dict]:
+    """Apply a table editor's changes (edited, deleted and added rows) to ``rows``.
+
+    ``edits`` is the editor's state: ``{"edited_rows": {index: {column: value}},
+    "deleted_rows": [index], "added_rows": [{column: value}]}``. Empty cells become None.
+    """
+    result = [dict(r) for r in rows]
+    for index, changes in (edits.get("edited_rows") or {}).items():
+        i = int(index)
+        if 0 <= i < len(result):
+            result[i].update(changes)
+    deleted = {int(i) for i in edits.get("deleted_rows") or []}
+    result = [r for i, r in enumerate(result) if i not in deleted]
+    result += [dict(r) for r in edits.get("added_rows") or [] if isinstance(r, dict)]
+    return [{k: (None if _blank(v) else v) for k, v in r.items()} for r in result]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
 # --- plan versions ------------------------------------------------------------------------

@@ -185,20 +185,29 @@ def sign_in_form(username: str = "") -> None:
 # then show an InvalidInput next to its field, or the action's result, in the same run.
 
 
+def run_action(key: str, action: Callable[[], object]) -> None:
+    """Run an action now (in a widget callback); its result or error shows in the next run."""
+    results: dict = {"errors": {}, "done": {}, "fresh": True}
+    st.session_state["_results"] = results
+    try:
+        results["done"][key] = action()
+    except InvalidInput as problem:
+        results["errors"] = {problem.field: problem.message}
+    except AccessDenied as denied:
+        results["errors"] = {"_form": str(denied)}
+
+
 def action_button(
     label: str, action: Callable[[], object], *, key: str, primary: bool = True, **kwargs
 ) -> None:
-    def run() -> None:
-        results = {"errors": {}, "done": {}, "fresh": True}
-        st.session_state["_results"] = results
-        try:
-            results["done"][key] = action()
-        except InvalidInput as problem:
-            results["errors"] = {problem.field: problem.message}
-        except AccessDenied as denied:
-            results["errors"] = {"_form": str(denied)}
-
-    st.button(label, on_click=run, key=key, type="primary" if primary else "secondary", **kwargs)
+    st.button(
+        label,
+        on_click=run_action,
+        args=(key, action),
+        key=key,
+        type="primary" if primary else "secondary",
+        **kwargs,
+    )
 
 
 def field_error(*fields: str) -> None:
@@ -275,3 +284,17 @@ def esc(text: object) -> str:
 
 def visible_patients(user: User) -> list[Patient]:
     return access.visible_patients(db(), user)
+
+
+def own_patient(user: User) -> Patient | None:
+    """The teen's own record, if their care team has enrolled them."""
+    mine = access.visible_patients(db(), user) if user.role is Role.TEEN else []
+    return mine[0] if mine else None
+
+
+def plain_label(text: str) -> str:
+    """Show user-written text as a widget's visible label, as typed, and return it for the
+    widget's ``label`` with ``label_visibility="collapsed"``: the accessible name is then the
+    text itself, with none of the backslashes that escaping for Markdown would add."""
+    st.markdown(f"**{esc(text)}**")
+    return text

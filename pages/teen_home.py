@@ -1,23 +1,265 @@
-"""Today: the teen's home page."""
+"""Today: the teen's daily check-in, one screen, phone first."""
 
 import streamlit as st
 
-from companion import programme, ui
+from companion import access, checkins, metrics, plans, programme, questionnaires, ui
 from companion.access import Permission
 from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
-patient = ui.pick_patient(user, Permission.WRITE_CHECKIN)
+patient = ui.own_patient(user)
 settings = ui.settings()
 today = programme.local_today(settings)
 
 st.title(ui.esc(f"Hi {user.display_name}"))
-st.caption(today.strftime("%A %-d %B %Y"))
+st.caption(today.strftime("%A %-d %B"))
 if patient is None:
     st.info("Your care team hasn't finished setting up your account yet. Check back soon.")
     st.stop()
-st.write(
-    f"Day {patient.days_since_discharge(today)} at home since your programme. "
-    "Your daily check-in will live here."
-)
+patient = ui.require_patient(user, Permission.WRITE_CHECKIN, patient.id)
+database = ui.db()
 st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
+
+if ui.done("save_checkin"):
+    st.toast("Check-in saved. Nice work!", icon=":material/check_circle:")
+
+days = checkins.allowed_days(patient, today)
+day = st.selectbox(
+    "Day",
+    days,
+    format_func=lambda d: "Today" if d == today else d.strftime("%A %-d %B"),
+    key="checkin_day",
+)
+versions = plans.list_versions(database, patient.id)
+plan = plans.plan_on(versions, day)
+saved = checkins.find_checkin(database, patient.id, day)
+defaults = (
+    saved
+    or checkins.last_checkin(database, patient.id, before=day)
+    or checkins.Checkin(patient_id=patient.id, day=day)
+)
+if saved:
+    st.caption("You already checked in for this day. Saving again updates it.")
+st.info(access.who_reads_checkins(database, patient), icon=":material/visibility:")
+
+# a questionnaire that is due appears as a card above the form
+current_plan = plans.plan_on(versions, today)
+found, _problems = questionnaires.load_all(settings.get("questionnaire_folder") or None)
+for qid in current_plan.questionnaires if current_plan else ():
+    q = found.get(qid)
+    if q is None or not questionnaires.due(database, patient, q, today=today):
+        continue
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(q.title)}**")
+        st.caption(ui.esc(f"About {q.recall}. Your care team reads your answers."))
+        for item in q.items:
+            labels = {o.score: o.label for o in item.options}
+            st.radio(
+                ui.esc(item.text),
+                list(labels),
+                format_func=labels.get,
+                index=None,
+                key=f"q_{q.id}_{item.id}",
+                horizontal=True,
+            )
+            ui.field_error(item.id)
+
+        def answer(q=q) -> bool:
+            answers = {i.id: ui.value(f"q_{q.id}_{i.id}") for i in q.items}
+            questionnaires.save_response(
+                database, patient, q, answers, day=today, today=today, entered_by=user.id
+            )
+            return True
+
+        ui.action_button("Send answers", answer, key=f"answer_{q.id}")
+if any(ui.done(f"answer_{q}") for q in found):
+    st.toast("Thanks — your answers are saved.", icon=":material/check_circle:")
+
+
+def k(name: str) -> str:
+    return f"{name}_{day.isoformat()}"
+
+
+st.slider("Pain (0 = none, 10 = worst)", 0, 10, value=defaults.pain or 0, key=k("pain"))
+st.segmented_control(
+    "Mood",
+    list(checkins.MOODS),
+    format_func=checkins.MOODS.get,
+    default=defaults.mood,
+    key=k("mood"),
+)
+cols = st.columns(2)
+cols[0].number_input(
+    "Sleep (hours)",
+    0.0,
+    24.0,
+    value=defaults.sleep_hours,
+    step=0.5,
+    format="%.1f",
+    key=k("sleep_hours"),
+    placeholder="hours",
+)
+cols[1].selectbox(
+    "Sleep quality",
+    list(checkins.SLEEP_QUALITY),
+    format_func=checkins.SLEEP_QUALITY.get,
+    index=(defaults.sleep_quality - 1) if defaults.sleep_quality else None,
+    placeholder="Choose",
+    key=k("sleep_quality"),
+)
+st.segmented_control(
+    "School",
+    list(checkins.SCHOOL),
+    format_func=checkins.SCHOOL.get,
+    default=defaults.school,
+    key=k("school"),
+)
+ui.field_error("school")
+modules = set(plan.modules) if plan else set()
+if "school_extras" in modules:
+    cols = st.columns(2)
+    cols[0].number_input(
+        "Nurse visits", 0, 20, value=defaults.nurse_visits or 0, key=k("nurse_visits")
+    )
+    cols[1].toggle("Picked up early", value=bool(defaults.early_pickup), key=k("early_pickup"))
+st.number_input(
+    "Active minutes",
+    0,
+    1440,
+    value=defaults.active_minutes,
+    step=5,
+    key=k("active_minutes"),
+    placeholder="minutes",
+)
+ui.field_error("active_minutes")
+st.pills(
+    "Activities",
+    checkins.ACTIVITIES,
+    selection_mode="multi",
+    default=defaults.activities,
+    key=k("activities"),
+)
+
+st.subheader("Home exercises")
+if plan is None or not plan.exercises:
+    st.write(
+        "Your care team hasn't added home exercises for this day yet. They will appear here "
+        "once your plan is ready."
+    )
+else:
+    for exercise in plan.exercises:
+        label = f"{exercise.name} ({exercise.dose})" if exercise.dose else exercise.name
+        st.segmented_control(
+            ui.plain_label(label),
+            list(checkins.OUTCOMES),
+            format_func=checkins.OUTCOMES.get,
+            default=(saved.outcomes.get(exercise.key) if saved else None),
+            key=k(f"ex_{exercise.key}"),
+            label_visibility="collapsed",
+        )
+ui.field_error("outcomes")
+
+st.subheader("Coping skills")
+skills = list(plan.coping_skills) if plan else []
+if not skills:
+    st.write("The coping skills you learned will be listed here once your care team adds them.")
+else:
+    used_before = [u["skill"] for u in saved.coping] if saved else []
+    used = st.pills(
+        "Which did you use?",
+        skills,
+        format_func=ui.esc,
+        selection_mode="multi",
+        default=[s for s in used_before if s in skills],
+        key=k("coping"),
+    )
+    helpful_before = {u["skill"]: u["helpfulness"] for u in saved.coping} if saved else {}
+    for skill in used or []:
+        st.slider(
+            ui.plain_label(f"How helpful was {skill}? (0–10)"),
+            0,
+            10,
+            label_visibility="collapsed",
+            value=helpful_before.get(skill) if helpful_before.get(skill) is not None else 5,
+            key=k(f"help_{skill}"),
+        )
+ui.field_error("coping", "helpfulness")
+
+if "hydration" in modules:
+    st.number_input(
+        "Drinks (glasses or bottles)", 0, 30, value=defaults.drinks or 0, key=k("drinks")
+    )
+if "meals" in modules:
+    st.number_input("Meals", 0, 10, value=defaults.meals or 0, key=k("meals"))
+st.text_area(
+    "Note (for you and your care team)",
+    value=saved.note if saved else "",
+    max_chars=checkins.NOTE_MAX,
+    key=k("note"),
+)
+ui.field_error("note")
+st.text_input(
+    "Question for your next visit",
+    value=saved.question if saved else "",
+    max_chars=checkins.QUESTION_MAX,
+    key=k("question"),
+)
+ui.field_error("question")
+
+
+def save() -> bool:
+    values = {
+        name: ui.value(k(name))
+        for name in (
+            "pain",
+            "mood",
+            "sleep_hours",
+            "sleep_quality",
+            "school",
+            "nurse_visits",
+            "early_pickup",
+            "active_minutes",
+            "activities",
+            "drinks",
+            "meals",
+            "note",
+            "question",
+        )
+    }
+    if plan is not None:
+        values["outcomes"] = {e.key: ui.value(k(f"ex_{e.key}")) for e in plan.exercises}
+    values["coping"] = [
+        {"skill": s, "helpfulness": ui.value(k(f"help_{s}"))} for s in (ui.value(k("coping")) or [])
+    ]
+    checkins.save_checkin(database, user, patient.id, day=day, today=today, values=values)
+    return True
+
+
+ui.action_button("Save", save, key="save_checkin", width="stretch")
+ui.form_error()
+for message_field in (
+    "pain",
+    "mood",
+    "sleep_hours",
+    "sleep_quality",
+    "day",
+    "activities",
+    "drinks",
+    "meals",
+    "nurse_visits",
+    "early_pickup",
+):
+    ui.field_error(message_field)
+
+st.divider()
+outcomes = checkins.outcomes_frame(database, patient.id)
+streak = metrics.exercise_streak(outcomes, today=today)
+done, part = metrics.sessions_this_week(outcomes, today=today)
+cols = st.columns(2)
+cols[0].metric("Exercise streak", f"{streak} day" + ("" if streak == 1 else "s"))
+cols[1].metric("Exercises this week", done + part, help=f"{done} done, {part} part")
+st.page_link(
+    "pages/teen_setback.py",
+    label="Having a hard day? Open your setback plan",
+    icon=":material/healing:",
+)

@@ -49,7 +49,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    made = demo.create_demo(db, seed=3, teens=4, today=TODAY)
+    made = demo.create_demo(db, seed=3, teens=4, today=TODAY, history=False)
     by_name = {a.username: a for a in made.accounts}
 
     def user(name: str) -> User:

@@ -19,6 +19,7 @@ RECORD_PAGES = {
     "pages/parent_overview.py",
     "pages/clinician_patients.py",
     "pages/clinician_patient.py",
+    "pages/clinician_plan.py",
 }
 # Pages about accounts, not records: admins may list every account and the audit log of
 # who did what (PRODUCT.md §3); neither holds clinical content.

@@ -265,7 +265,7 @@ def template(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("template") / "c.db"
     database = dbmod.connect(path, migrate=True)
-    made = demo.create_demo(database, seed=1, teens=1, today=TODAY)
+    made = demo.create_demo(database, seed=1, teens=1, today=TODAY, history=False)
     database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
     return path, made.patient_ids[0]

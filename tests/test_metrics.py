@@ -154,3 +154,15 @@ def test_sessions_this_week_run_from_monday():
         (D(9), "a", "done"),
     )
     assert metrics.sessions_this_week(marks, today=D(4)) == (1, 1)
+
+
+def test_week_strip_marks_each_day_and_leaves_the_future_blank():
+    plan = version(1, D(2), A, B)
+    marks = outcomes(
+        (D(2), "a", "done"), (D(3), "a", "part"), (D(3), "b", "not_done"), (D(9), "a", "done")
+    )
+    strip = metrics.week_strip(plan, marks, monday=D(2), today=D(4))
+    assert strip == {
+        "Squats": ["done", "part", "not_logged", None, None, None, None],
+        "Stretches": ["not_logged", "not_done", "not_logged", None, None, None, None],
+    }

@@ -161,3 +161,22 @@ def test_parents_read_the_plan_but_other_families_do_not(world, db):
     first_plan(db, world)
     assert access.can(db, world.parent_a, access.Permission.VIEW_PLAN, world.teens[0])
     assert not access.can(db, world.parent_b, access.Permission.VIEW_PLAN, world.teens[0])
+
+
+def test_table_edits_apply_to_the_exercise_rows():
+    rows = [
+        {"key": "a", "name": "Squats", "days_per_week": 5},
+        {"key": "b", "name": "Walk", "days_per_week": 7},
+        {"key": "c", "name": "Plank", "days_per_week": 3},
+    ]
+    edits = {
+        "edited_rows": {"0": {"name": "Deep squats"}, 2: {"days_per_week": 4.0}},
+        "deleted_rows": [1],
+        "added_rows": [{"name": "Swim", "days_per_week": 2, "dose": float("nan")}],
+    }
+    assert plans.apply_table_edits(rows, edits) == [
+        {"key": "a", "name": "Deep squats", "days_per_week": 5},
+        {"key": "c", "name": "Plank", "days_per_week": 4.0},
+        {"name": "Swim", "days_per_week": 2, "dose": None},
+    ]
+    assert plans.apply_table_edits(rows, {}) == rows

@@ -143,8 +143,22 @@ def desktop(browser):
 
 
 def shot(page, name: str) -> None:
+    """A screenshot of the whole page. Streamlit scrolls inside its own container, so the
+    viewport is stretched to the content's height for the picture and then put back."""
+    from playwright.sync_api import expect
+
     SHOTS.mkdir(parents=True, exist_ok=True)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=20_000)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+    page.wait_for_timeout(500)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=20_000)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 def no_script_errors(page) -> None:

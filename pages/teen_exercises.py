@@ -1,0 +1,97 @@
+"""Exercises: today's home exercises, ticked off; this week at a glance."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from companion import checkins, metrics, plans, programme, ui
+from companion.access import Permission
+from companion.identity import Role
+
+user = ui.require_user(Role.TEEN)
+st.title("Home exercises")
+own = ui.own_patient(user)
+if own is None:
+    st.info("Your care team hasn't finished setting up your account yet.")
+    st.stop()
+patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
+database = ui.db()
+today = programme.local_today(ui.settings())
+versions = plans.list_versions(database, patient.id)
+plan = plans.plan_on(versions, today)
+if plan is None or not plan.exercises:
+    st.info(
+        "No home exercises in your plan yet. Your care team adds them — they'll show up "
+        "here with how to do each one."
+    )
+    st.stop()
+
+ui.form_error()
+ui.field_error("outcomes", "day")
+saved = checkins.find_checkin(database, patient.id, today)
+st.caption("Tick them off as you go. This is the same record as your daily check-in.")
+for exercise in plan.exercises:
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(exercise.name)}**")
+        st.caption(ui.esc(f"{exercise.dose} · {exercise.days_per_week} days a week"))
+        if exercise.instructions:
+            with st.expander("How to do it"):
+                st.text(exercise.instructions)
+                if exercise.video_url:
+                    st.link_button("Watch the video", exercise.video_url)
+        key = f"tick_{exercise.key}_{today.isoformat()}"
+
+        def tick(exercise_key: str = exercise.key, widget: str = key) -> None:
+            ui.run_action(
+                "tick",
+                lambda: checkins.save_exercise_outcome(
+                    database,
+                    user,
+                    patient.id,
+                    day=today,
+                    today=today,
+                    key=exercise_key,
+                    status=ui.value(widget),
+                ),
+            )
+
+        st.segmented_control(
+            "Today",
+            list(checkins.OUTCOMES),
+            format_func=checkins.OUTCOMES.get,
+            default=saved.outcomes.get(exercise.key) if saved else None,
+            key=key,
+            on_change=tick,
+        )
+
+outcomes = checkins.outcomes_frame(database, patient.id)
+monday = metrics.week_start(today)
+week = metrics.exercise_adherence(
+    versions,
+    outcomes,
+    checkins.checkins_frame(database, patient.id)["day"].tolist(),
+    start=monday,
+    end=monday + timedelta(days=6),
+    discharged_on=patient.discharged_on,
+    today=today,
+)
+st.subheader("This week")
+if week.rate is not None:
+    st.metric("Exercise adherence", f"{week.rate:.0%}", help=week.describe())
+    st.caption(week.describe())
+streak = metrics.exercise_streak(outcomes, today=today)
+st.write(f"Streak: {streak} day{'' if streak == 1 else 's'} in a row with an exercise done.")
+
+marks = {"done": "✓", "part": "½", "not_done": "✗", "not_logged": "·", None: ""}
+strip = metrics.week_strip(plan, outcomes, monday=monday, today=today)
+st.table(
+    pd.DataFrame(
+        {
+            (monday + timedelta(days=n)).strftime("%a"): [marks[row[n]] for row in strip.values()]
+            for n in range(7)
+        },
+        index=list(strip),
+    )
+)
+st.caption("✓ done · ½ part · ✗ not done · · not logged")

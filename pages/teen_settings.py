@@ -1,0 +1,61 @@
+"""Reminders: a calendar file for the daily check-in and exercise time."""
+
+from datetime import time
+
+import streamlit as st
+
+from companion import plans, programme, reminders, ui
+from companion.access import Permission
+from companion.errors import InvalidInput
+from companion.identity import Role
+
+user = ui.require_user(Role.TEEN)
+st.title("Reminders")
+own = ui.own_patient(user)
+if own is None:
+    st.info("Your care team hasn't finished setting up your account yet.")
+    st.stop()
+patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
+settings = ui.settings()
+today = programme.local_today(settings)
+plan = plans.current_plan(ui.db(), patient.id, today)
+
+st.write(
+    "Pick your times and download a calendar file. Open it on your phone and your calendar "
+    "app will remind you. Nothing about you is in the file."
+)
+checkin_at = st.time_input("Daily check-in", value=time(19, 30), step=900, key="checkin_time")
+with_exercise = st.toggle(
+    "Also remind me about home exercises", value=bool(plan and plan.exercises)
+)
+exercise_at, exercise_days = None, []
+if with_exercise:
+    exercise_at = st.time_input("Exercise time", value=time(16, 30), step=900, key="exercise_time")
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    exercise_days = st.pills(
+        "Exercise days",
+        list(range(7)),
+        format_func=lambda d: names[d],
+        selection_mode="multi",
+        default=list(range(7)),
+        key="exercise_days",
+    )
+try:
+    calendar = reminders.reminder_calendar(
+        programme_name=settings["name"],
+        timezone=settings["timezone"],
+        checkin_time=checkin_at,
+        exercise_time=exercise_at,
+        exercise_days=list(exercise_days or []),
+        start=today,
+    )
+except InvalidInput as problem:
+    st.error(problem.message)
+else:
+    st.download_button(
+        "Download reminders (.ics)",
+        calendar,
+        file_name="companion-reminders.ics",
+        mime="text/calendar",
+        type="primary",
+    )

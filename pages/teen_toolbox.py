@@ -1,0 +1,117 @@
+"""Toolbox: the coping skills from the programme, each with a short guided practice."""
+
+import time
+
+import streamlit as st
+
+from companion import checkins, content, plans, programme, ui
+from companion.access import Permission
+from companion.identity import Role
+
+user = ui.require_user(Role.TEEN)
+st.title("Coping toolbox")
+own = ui.own_patient(user)
+if own is None:
+    st.info("Your care team hasn't finished setting up your account yet.")
+    st.stop()
+patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
+database = ui.db()
+today = programme.local_today(ui.settings())
+plan = plans.current_plan(database, patient.id, today)
+skills = list(plan.coping_skills) if plan else []
+if not skills:
+    st.info(
+        "Your care team hasn't added the coping skills you learned yet. Once they do, each one "
+        "will be here with a short practice."
+    )
+    st.stop()
+
+ui.form_error()
+ui.field_error("helpfulness", "coping", "day")
+favourites = checkins.list_favourites(database, patient.id)
+ordered = sorted(skills, key=lambda s: (s not in favourites, skills.index(s)))
+st.caption("Your favourites come first. Tap the star to add one.")
+
+
+@st.fragment(run_every=1)
+def breathing_pacer(pacer: dict, key: str) -> None:
+    """Counts in and out on screen while it runs."""
+    started = st.session_state.get(key)
+    inhale, hold = pacer.get("inhale", 4), pacer.get("hold", 0)
+    exhale, rounds = pacer.get("exhale", 6), pacer.get("rounds", 6)
+    cycle = inhale + hold + exhale
+    if started is None:
+        st.button(
+            "Start the pacer",
+            key=f"{key}_start",
+            on_click=lambda: st.session_state.__setitem__(key, time.monotonic()),
+        )
+        return
+    elapsed = int(time.monotonic() - started)
+    if elapsed >= cycle * rounds:
+        st.success("Done. Notice how your body feels now.")
+        st.button("Again", key=f"{key}_again", on_click=lambda: st.session_state.pop(key, None))
+        return
+    second = elapsed % cycle
+    if second < inhale:
+        word, count = "Breathe in", second + 1
+    elif second < inhale + hold:
+        word, count = "Hold", second - inhale + 1
+    else:
+        word, count = "Breathe out", second - inhale - hold + 1
+    st.markdown(f"### {word} … {count}")
+    st.progress((elapsed + 1) / (cycle * rounds), text=f"Round {elapsed // cycle + 1} of {rounds}")
+    st.button("Stop", key=f"{key}_stop", on_click=lambda: st.session_state.pop(key, None))
+
+
+for n, skill in enumerate(ordered):
+    practice = content.practice_for_skill(skill)
+    with st.container(border=True):
+        star = "★ " if skill in favourites else ""
+        st.markdown(f"**{star}{ui.esc(skill)}**")
+        if practice:
+            st.caption(ui.esc(f"{practice.summary} About {practice.minutes} minutes."))
+            with st.expander(f"Practise: {ui.esc(practice.title)}"):
+                st.markdown(practice.body)  # project-written content, not user text
+                if practice.pacer:
+                    breathing_pacer(practice.pacer, f"pacer_{n}")
+                for i, prompt in enumerate(practice.prompts):
+                    st.text_area(
+                        ui.esc(prompt),
+                        key=f"prompt_{n}_{i}",
+                        max_chars=500,
+                        help="Just for you: this worksheet isn't saved.",
+                    )
+        else:
+            st.caption("Practise it the way you learned in the programme.")
+        st.slider("How helpful was it? (0–10)", 0, 10, 5, key=f"helpful_{n}")
+        cols = st.columns(2)
+        with cols[0]:
+            ui.action_button(
+                "I used this",
+                lambda s=skill, n=n: (
+                    checkins.log_coping_use(
+                        database,
+                        user,
+                        patient.id,
+                        skill=s,
+                        helpfulness=ui.value(f"helpful_{n}"),
+                        day=today,
+                        today=today,
+                    )
+                    or True
+                ),
+                key=f"used_{n}",
+            )
+            if ui.done(f"used_{n}"):
+                st.toast("Logged. Well done for using your skills.", icon=":material/check_circle:")
+        with cols[1]:
+            is_fav = skill in favourites
+            ui.action_button(
+                "Remove star" if is_fav else "Add star",
+                lambda s=skill, on=not is_fav: checkins.set_favourite(
+                    database, user, patient.id, s, on
+                ),
+                key=f"fav_{n}",
+                primary=False,
+            )

@@ -1,0 +1,99 @@
+"""A teen's day on a 390×844 phone: the check-in in a handful of taps, exercises, toolbox."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from companion import checkins, patients, plans, programme
+from companion import db as dbmod
+from tests.browser.conftest import no_script_errors, shot, sign_in
+
+pytestmark = pytest.mark.browser
+T = 20_000
+
+
+class Taps:
+    """Counts every click or tap the test makes, the way a person would count them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def click(self, locator, **kwargs) -> None:
+        self.count += 1
+        locator.click(**kwargs)
+
+
+def teen_state(server, username: str):
+    database = dbmod.connect(server.db_path)
+    user_id = database.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()[0]
+    patient = patients.find_patient_for_user(database, user_id)
+    today = programme.local_today(programme.get_settings(database))
+    plan = plans.current_plan(database, patient.id, today)
+    return database, patient, today, plan
+
+
+def test_a_full_check_in_takes_at_most_8_taps(demo_server, phone):
+    server, passwords = demo_server
+    database, patient, today, plan = teen_state(server, "maya")
+    first, second = plan.exercises[0], plan.exercises[1]
+    # tapping the option already chosen would clear it, so pick ones that differ from today's
+    current = checkins.find_checkin(database, patient.id, today) or checkins.Checkin(
+        patient_id=patient.id, day=today
+    )
+    school = "part" if current.school != "part" else "full"
+    statuses = {
+        e.key: "done" if current.outcomes.get(e.key) != "done" else "part" for e in (first, second)
+    }
+    sign_in(phone, server.url, "maya", passwords["maya"])
+    expect(phone.get_by_role("button", name="Save")).to_be_visible(timeout=T)
+    shot(phone, "checkin-phone")
+
+    slider = phone.get_by_role("slider", name="Pain (0 = none, 10 = worst)")
+    before = slider.input_value()
+    taps = Taps()
+    track = phone.get_by_test_id("stSlider").first
+    box = track.bounding_box()
+    x = box["width"] * (0.25 if before != "2" else 0.75)
+    taps.click(track, position={"x": x, "y": box["height"] * 0.65})
+    expect(slider).not_to_have_value(before)
+    school_group = phone.get_by_role("radiogroup", name="School")
+    taps.click(school_group.get_by_role("radio", name=checkins.SCHOOL[school]))
+    for exercise in (first, second):
+        group = phone.get_by_role("radiogroup", name=f"{exercise.name} ({exercise.dose})")
+        label = checkins.OUTCOMES[statuses[exercise.key]]
+        taps.click(group.get_by_role("radio", name=label, exact=True))
+    taps.click(phone.get_by_role("button", name="Save"))
+    expect(phone.get_by_text("Check-in saved")).to_be_visible(timeout=T)
+    no_script_errors(phone)
+
+    saved = checkins.find_checkin(database, patient.id, today)
+    pain = int(phone.get_by_role("slider", name="Pain (0 = none, 10 = worst)").input_value())
+    assert saved.pain == pain
+    assert saved.school == school
+    assert saved.outcomes[first.key] == statuses[first.key]
+    assert saved.outcomes[second.key] == statuses[second.key]
+    print(f"check-in interactions: {taps.count}")
+    assert taps.count <= 8
+    database.close()
+
+
+@pytest.mark.parametrize(
+    ("page_title", "heading", "name"),
+    [
+        ("Exercises", "Home exercises", "exercises-phone"),
+        ("Toolbox", "Coping toolbox", "toolbox-phone"),
+        ("Goals", "My goals", "goals-phone"),
+        ("Setback plan", "My setback plan", "setback-phone"),
+        ("Reminders", "Reminders", "reminders-phone"),
+    ],
+)
+def test_teen_pages_on_a_phone(demo_server, phone, page_title, heading, name):
+    server, passwords = demo_server
+    sign_in(phone, server.url, "jordan", passwords["jordan"])
+    expect(phone.get_by_role("heading", name="Hi Jordan")).to_be_visible(timeout=T)
+    phone.get_by_test_id("stExpandSidebarButton").click()
+    phone.get_by_test_id("stSidebarNavLink").filter(has_text=page_title).first.click()
+    expect(phone.get_by_role("heading", name=heading)).to_be_visible(timeout=T)
+    no_script_errors(phone)
+    shot(phone, name)

@@ -1,0 +1,93 @@
+"""The clinician's pages through the real app (AppTest): enrolment, the patient page, the
+plan editor with its versions, goals and the care-team boundary."""
+
+from __future__ import annotations
+
+from companion import accounts, plans, programme
+from tests.apptest import app, texts
+from tests.conftest import TODAY
+
+
+def local_today(db):
+    return programme.local_today(programme.get_settings(db))
+
+
+def test_enrol_a_teen_shows_the_activation_code_once(world, db):
+    at = app(world.clinician_b, db, page="pages/clinician_enrol.py")
+    at.text_input(key="display_name").input("Noor")
+    at.text_input(key="username").input("noor")
+    at.selectbox(key="diagnosis_group").set_value("Chronic headache")
+    at.button(key="enrol").click().run()
+    assert not at.exception
+    code = at.code[0].value
+    assert accounts.describe_code(db, code) == {"purpose": "activate", "username": "noor"}
+    assert "shown only once" in texts(at)
+
+
+def test_enrol_refuses_a_taken_username_beside_the_field(world, db):
+    at = app(world.clinician_b, db, page="pages/clinician_enrol.py")
+    at.text_input(key="display_name").input("Another Maya")
+    at.text_input(key="username").input("maya")
+    at.selectbox(key="diagnosis_group").set_value("Other")
+    at.button(key="enrol").click().run()
+    assert [e.value for e in at.error] == ["That username is taken. Please choose another."]
+
+
+def test_family_and_reset_codes_from_the_patient_page(world, db):
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=world.teens[2].id)
+    at.button(key="family_code").click().run()
+    code = at.code[0].value
+    assert accounts.describe_code(db, code)["purpose"] == "link_parent"
+
+
+def test_the_plan_editor_saves_a_new_version_each_time(world, db):
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    assert "No plan saved yet." in texts(at)
+    at.multiselect(key=f"skills_{teen.id}").set_value(["Mindfulness", "Activity pacing"])
+    at.text_area(key=f"warning_{teen.id}").input("Skipping school")
+    at.text_area(key=f"follow_ups_{teen.id}").input(TODAY.isoformat())
+    at.button(key="save_plan").click().run()
+    assert not at.exception, at.exception
+    versions = plans.list_versions(db, teen.id)
+    assert len(versions) == 1 and versions[0].coping_skills == ("Mindfulness", "Activity pacing")
+    assert versions[0].warning_signs == "Skipping school"
+    assert "Saved as a new version" in texts(at)
+    at.text_area(key=f"warning_{teen.id}").input("Skipping school, staying in bed")
+    at.button(key="save_plan").click().run()
+    versions = plans.list_versions(db, teen.id)
+    assert [v.warning_signs for v in versions] == [
+        "Skipping school",
+        "Skipping school, staying in bed",
+    ]
+    assert versions[1].starts_on >= local_today(db)
+
+
+def test_plan_editor_errors_stand_by_their_field(world, db):
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.text_area(key=f"follow_ups_{teen.id}").input("next tuesday")
+    at.button(key="save_plan").click().run()
+    assert any("like 2026-12-01" in e.value for e in at.error)
+    assert plans.list_versions(db, teen.id) == []
+
+
+def test_goals_are_added_and_archived(world, db):
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.text_input(key="goal_text").input("Back to football")
+    at.selectbox(key="goal_category").set_value("sport")
+    at.text_area(key="goal_steps").input("Watch practice\nJoin warm-up")
+    at.button(key="add_goal").click().run()
+    goal = plans.list_goals(db, teen.id)[0]
+    assert goal.text == "Back to football" and goal.steps == ("Watch practice", "Join warm-up")
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.button(key=f"archive_{goal.id}").click().run()
+    assert plans.list_goals(db, teen.id) == []
+
+
+def test_outside_the_care_team_the_plan_editor_shows_only_own_patients(world, db):
+    at = app(world.clinician_b, db, page="pages/clinician_plan.py", patient=world.teens[0].id)
+    page = texts(at)
+    assert "Maya" not in page
+    assert "Jordan" in page  # falls back to a patient of their own

@@ -1,0 +1,181 @@
+"""The teen's day through the real app (AppTest): check-in, exercises, toolbox, goals,
+setback plan, reminders, and their empty states."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from companion import checkins, plans, programme
+from tests.apptest import app, texts
+from tests.conftest import TODAY
+
+EXERCISES = [
+    {
+        "name": "Wall squats",
+        "dose": "3 × 10",
+        "days_per_week": 7,
+        "instructions": "Back to the wall. <b>Slowly</b>.",
+    },
+    {"name": "Walk **fast**", "dose": "20 min", "days_per_week": 5},
+]
+
+
+@pytest.fixture
+def planned(world, db):
+    teen = world.teens[0]
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        exercises=EXERCISES,
+        coping_skills=["Diaphragmatic breathing", "Singing"],
+        warning_signs="Staying in bed <i>all</i> day",
+        what_helps="A short walk",
+        contacts="Clinic line",
+        modules=["hydration"],
+    )
+    plans.save_goal(
+        db,
+        world.clinician_a,
+        teen.id,
+        text="Full school days",
+        category="school",
+        steps=["Mornings", "Full days"],
+    )
+    return world.teen_users[0], teen
+
+
+def today_local(db):
+    return programme.local_today(programme.get_settings(db))
+
+
+def test_check_in_saves_and_saving_again_updates(world, db, planned):
+    user, teen = planned
+    at = app(user, db)
+    day = today_local(db).isoformat()
+    assert "Your care team can read everything" in texts(at)
+    assert "not your pain or mood" in texts(at)
+    plan = plans.current_plan(db, teen.id, today_local(db))
+    at.slider(key=f"pain_{day}").set_value(3)
+    at.button_group(key=f"school_{day}").set_value("part")
+    at.button_group(key=f"ex_{plan.exercises[0].key}_{day}").set_value("done")
+    at.button_group(key=f"ex_{plan.exercises[1].key}_{day}").set_value("part")
+    at.number_input(key=f"drinks_{day}").set_value(6)
+    at.text_area(key=f"note_{day}").input("**not bold** <script>x</script>")
+    at.button(key="save_checkin").click().run()
+    assert not at.exception
+    assert [t.value for t in at.toast][0].startswith("Check-in saved")
+    saved = checkins.find_checkin(db, teen.id, today_local(db))
+    assert saved.pain == 3 and saved.school == "part" and saved.drinks == 6
+    assert saved.outcomes == {plan.exercises[0].key: "done", plan.exercises[1].key: "part"}
+    assert saved.note == "**not bold** <script>x</script>"
+    at.slider(key=f"pain_{day}").set_value(5)
+    at.button(key="save_checkin").click().run()
+    assert checkins.find_checkin(db, teen.id, today_local(db)).pain == 5
+    assert db.execute("SELECT COUNT(*) FROM checkins").fetchone()[0] == 1
+
+
+def test_the_day_picker_offers_at_most_seven_days_from_discharge(world, db, planned):
+    user, teen = planned
+    at = app(user, db)
+    options = at.selectbox(key="checkin_day").options
+    assert options[0] == "Today" and len(options) == 7
+
+
+def test_defaults_come_from_the_last_check_in(world, db, planned):
+    user, teen = planned
+    today = today_local(db)
+    checkins.save_checkin(
+        db,
+        user,
+        teen.id,
+        day=today - timedelta(days=1),
+        today=today,
+        values={"pain": 7, "school": "full", "note": "yesterday's note"},
+    )
+    at = app(user, db)
+    day = today.isoformat()
+    assert at.slider(key=f"pain_{day}").value == 7
+    assert at.button_group(key=f"school_{day}").value == "full"
+    assert at.text_area(key=f"note_{day}").value == ""  # notes never carry over
+
+
+def test_a_teen_without_a_plan_sees_friendly_empty_states(world, db):
+    user = world.teen_users[2]
+    home = texts(app(user, db))
+    assert "hasn't added home exercises" in home
+    assert "coping skills you learned will be listed here" in home
+    for page, sentence in [
+        ("pages/teen_exercises.py", "No home exercises in your plan yet"),
+        ("pages/teen_toolbox.py", "hasn't added the coping skills"),
+        ("pages/teen_goals.py", "No goals yet"),
+        ("pages/teen_setback.py", "hasn't written your setback plan"),
+    ]:
+        at = app(user, db, page=page)
+        assert not at.exception, page
+        assert sentence in texts(at), page
+
+
+def test_exercises_page_ticks_the_same_record(world, db, planned):
+    user, teen = planned
+    at = app(user, db, page="pages/teen_exercises.py")
+    plan = plans.current_plan(db, teen.id, today_local(db))
+    key = f"tick_{plan.exercises[0].key}_{today_local(db).isoformat()}"
+    at.button_group(key=key).set_value("done").run()
+    assert not at.exception
+    saved = checkins.find_checkin(db, teen.id, today_local(db))
+    assert saved.outcomes == {plan.exercises[0].key: "done"}
+    page = texts(at)
+    assert "Exercise adherence" in page or "expected sessions" in page
+    assert at.table, "the 7-day strip"
+
+
+def test_toolbox_logs_a_use_and_stars_a_favourite(world, db, planned):
+    user, teen = planned
+    at = app(user, db, page="pages/teen_toolbox.py")
+    assert "Diaphragmatic breathing" in texts(at)
+    at.slider(key="helpful_1").set_value(8)
+    at.button(key="used_1").click().run()
+    frame = checkins.coping_frame(db, teen.id)
+    assert list(frame["skill"]) == ["Singing"] and list(frame["helpfulness"]) == [8]
+    at.button(key="fav_1").click().run()
+    assert checkins.list_favourites(db, teen.id) == {"Singing"}
+    at = app(user, db, page="pages/teen_toolbox.py")
+    assert "★ Singing" in texts(at)  # favourites first
+
+
+def test_goals_progress_is_saved_for_the_week(world, db, planned):
+    user, teen = planned
+    goal = plans.list_goals(db, teen.id)[0]
+    at = app(user, db, page="pages/teen_goals.py")
+    at.checkbox(key=f"step_{goal.id}_0").check()
+    at.button_group(key=f"rating_{goal.id}").set_value(2)
+    at.button(key=f"save_goal_{goal.id}").click().run()
+    progress = plans.goal_progress(db, teen.id)[goal.id]
+    assert progress[0]["rating"] == 2 and progress[0]["steps_done"] == [0]
+
+
+def test_setback_plan_shows_the_teens_own_words_as_text(world, db, planned):
+    user, _ = planned
+    at = app(user, db, page="pages/teen_setback.py")
+    assert "Staying in bed <i>all</i> day" in [t.value for t in at.text]
+    assert "988" in texts(at)
+
+
+def test_reminders_offer_a_calendar_file(world, db, planned):
+    user, _ = planned
+    at = app(user, db, page="pages/teen_settings.py")
+    assert not at.exception
+    assert at.download_button, "a download button"
+
+
+def test_exercise_names_are_shown_as_typed(world, db, planned):
+    user, _ = planned
+    at = app(user, db)
+    labels = [b.label for b in at.button_group]
+    assert "Walk **fast** (20 min)" in labels, labels
+    assert r"**Walk \*\*fast\*\* \(20 min\)**" in [m.value for m in at.markdown]
