@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
@@ -21,8 +22,16 @@ DEFAULTS: dict[str, object] = {
     "emergency_number": "911",
     "help_text": "",
     "timezone": "America/New_York",
+    "questionnaire_folder": "",
 }
-EDITABLE = ("name", "crisis_line", "emergency_number", "help_text", "timezone")
+EDITABLE = (
+    "name",
+    "crisis_line",
+    "emergency_number",
+    "help_text",
+    "timezone",
+    "questionnaire_folder",
+)
 _LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
 
 
@@ -46,6 +55,8 @@ def clean_settings(values: dict) -> dict:
             continue
         if key == "timezone":
             clean[key] = clean_timezone(values[key])
+        elif key == "questionnaire_folder":
+            clean[key] = clean_folder(values[key])
         else:
             required = key in {"name", "crisis_line", "emergency_number"}
             clean[key] = clean_text(values[key], key, max_length=_LIMITS[key], required=required)
@@ -56,6 +67,14 @@ def clean_timezone(value: object) -> str:
     if not isinstance(value, str) or value not in available_timezones():
         raise InvalidInput("timezone", "Please choose a time zone from the list.")
     return value
+
+
+def clean_folder(value: object) -> str:
+    """A folder of the programme's own questionnaire files: empty, or one that exists."""
+    folder = clean_text(value, "questionnaire_folder", max_length=300, required=False)
+    if folder and not Path(folder).is_dir():
+        raise InvalidInput("questionnaire_folder", "That folder doesn't exist on the server.")
+    return folder
 
 
 def save_settings(db: Database, values: dict, *, actor: User | None) -> dict:

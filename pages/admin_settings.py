@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import programme, ui
+from companion import programme, questionnaires, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.ADMIN)
@@ -29,6 +29,19 @@ st.selectbox(
     help="Check-in dates follow this time zone.",
 )
 ui.field_error("timezone")
+st.text_input(
+    "Folder of the programme's own questionnaires (optional)",
+    value=current["questionnaire_folder"],
+    max_chars=300,
+    key="questionnaire_folder",
+    help="A folder on the server holding questionnaire files your programme may use "
+    "(for example the FDI, if you hold permission). Leave empty to use the built-in ones.",
+)
+ui.field_error("questionnaire_folder")
+found, problems = questionnaires.load_all(current["questionnaire_folder"] or None)
+st.caption("Questionnaires available: " + ", ".join(q.title for q in found.values()))
+for problem in problems:
+    st.warning(f"Not loaded — {problem}")
 
 
 def save() -> bool:

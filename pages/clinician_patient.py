@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, patients, programme, ui
+from companion import account_care, patients, programme, questionnaires, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -21,6 +21,51 @@ st.text(
     "days ago)"
 )
 ui.form_error()
+
+st.page_link(
+    "pages/clinician_plan.py",
+    label="Open the care plan",
+    query_params={"patient": str(patient.id)},
+    icon=":material/edit_note:",
+)
+
+st.subheader("Functional Disability Inventory")
+fdi = questionnaires.list_responses(ui.db(), patient.id, questionnaires.FDI_ID)
+if fdi:
+    st.dataframe(
+        [{"Day": r["day"], "FDI total": int(r["score"]), "Band": r["band"]} for r in fdi],
+        hide_index=True,
+    )
+else:
+    st.write("No FDI totals yet. Enter the total measured at discharge as the baseline.")
+cols = st.columns(2)
+cols[0].number_input(
+    "FDI total (0–60)", 0, 60, value=None, step=1, key="fdi_total", placeholder="0 to 60"
+)
+cols[1].date_input(
+    "Measured on",
+    value=today,
+    min_value=patient.discharged_on,
+    max_value=today,
+    key="fdi_day",
+    format="YYYY-MM-DD",
+)
+ui.field_error("fdi_total", "day")
+ui.action_button(
+    "Record FDI total",
+    lambda: questionnaires.record_fdi_total(
+        ui.db(),
+        patient,
+        ui.value("fdi_total"),
+        day=ui.value("fdi_day"),
+        today=today,
+        entered_by=user.id,
+    ),
+    key="record_fdi",
+    primary=False,
+)
+if recorded := ui.done("record_fdi"):
+    st.success(f"Recorded: {int(recorded['score'])} — {recorded['band']}.")
 
 st.subheader("Family")
 parents = patients.list_parents(ui.db(), patient.id)

@@ -91,3 +91,19 @@ def test_outside_the_care_team_the_plan_editor_shows_only_own_patients(world, db
     page = texts(at)
     assert "Maya" not in page
     assert "Jordan" in page  # falls back to a patient of their own
+
+
+def test_fdi_totals_are_recorded_with_their_band(world, db):
+    from companion import questionnaires
+
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    at.number_input(key="fdi_total").set_value(31)
+    at.button(key="record_fdi").click().run()
+    assert not at.exception
+    assert "Recorded: 31 — Severe disability." in texts(at)
+    rows = questionnaires.list_responses(db, teen.id, questionnaires.FDI_ID)
+    assert [(r["score"], r["band"]) for r in rows] == [(31, "Severe disability")]
+    at.number_input(key="fdi_total").set_value(None)
+    at.button(key="record_fdi").click().run()
+    assert any("whole number from 0 to 60" in e.value for e in at.error)
