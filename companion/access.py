@@ -12,7 +12,8 @@ from enum import StrEnum
 from sqlite_utils import Database
 
 from . import audit, patients
-from .errors import AccessDenied
+from .db import stamp, transaction
+from .errors import AccessDenied, InvalidInput
 from .identity import Role, User
 from .patients import Patient
 
@@ -26,7 +27,8 @@ class Relation(StrEnum):
 
 class Permission(StrEnum):
     VIEW_FUNCTION = "view_function"  # check-ins: school, activity, sleep, exercise, coping, goals
-    VIEW_PAIN_MOOD = "view_pain_mood"  # pain, mood and questionnaire scores
+    VIEW_PAIN = "view_pain"  # pain and questionnaire scores
+    VIEW_MOOD = "view_mood"
     VIEW_NOTES = "view_notes"  # free-text notes and questions for the care team
     WRITE_CHECKIN = "write_checkin"
     VIEW_PLAN = "view_plan"
@@ -37,7 +39,8 @@ class Permission(StrEnum):
 
 _RULES: dict[Permission, frozenset[Relation]] = {
     Permission.VIEW_FUNCTION: frozenset({Relation.OWN, Relation.LINKED, Relation.CARE_TEAM}),
-    Permission.VIEW_PAIN_MOOD: frozenset({Relation.OWN, Relation.CARE_TEAM}),
+    Permission.VIEW_PAIN: frozenset({Relation.OWN, Relation.CARE_TEAM}),
+    Permission.VIEW_MOOD: frozenset({Relation.OWN, Relation.CARE_TEAM}),
     Permission.VIEW_NOTES: frozenset({Relation.OWN, Relation.CARE_TEAM}),
     Permission.WRITE_CHECKIN: frozenset({Relation.OWN}),
     Permission.VIEW_PLAN: frozenset({Relation.OWN, Relation.LINKED, Relation.CARE_TEAM}),
@@ -61,22 +64,55 @@ def relation(db: Database, user: User | None, patient: Patient) -> Relation:
     return Relation.NONE
 
 
-def shares_with_parents(db: Database, patient: Patient) -> bool:
-    """Whether the teen shares pain and mood with their parents (off by default).
+def sharing(db: Database, patient: Patient) -> dict[str, bool]:
+    """What the teen shares with their parents: ``{"pain": bool, "mood": bool}``.
 
-    The sharing settings arrive with the progress pages; until a teen turns sharing on,
-    parents see function only.
+    Off unless the teen turns it on; a programme setting may change the default.
     """
-    if "sharing" not in db.table_names():
-        return False
-    rows = list(db.query("SELECT pain_shared FROM sharing WHERE patient_id = ?", [patient.id]))
-    return bool(rows and rows[0]["pain_shared"])
+    rows = list(
+        db.query("SELECT pain_shared, mood_shared FROM sharing WHERE patient_id = ?", [patient.id])
+    )
+    if rows:
+        return {"pain": bool(rows[0]["pain_shared"]), "mood": bool(rows[0]["mood_shared"])}
+    defaults = {
+        r["key"]: r["value"]
+        for r in db.query(
+            "SELECT key, value FROM programme_settings WHERE key IN"
+            " ('share_pain_default', 'share_mood_default')"
+        )
+    }
+    return {
+        "pain": defaults.get("share_pain_default") == "true",
+        "mood": defaults.get("share_mood_default") == "true",
+    }
+
+
+def set_sharing(db: Database, user: User | None, patient_id: int, *, pain: bool, mood: bool):
+    """Only the teen decides what their parents see."""
+    patient = require(db, user, Permission.WRITE_CHECKIN, patient_id)
+    if not isinstance(pain, bool) or not isinstance(mood, bool):
+        raise InvalidInput("sharing", "Please choose on or off.")
+    with transaction(db):
+        db.execute(
+            "INSERT INTO sharing (patient_id, pain_shared, mood_shared, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET"
+            " pain_shared = excluded.pain_shared, mood_shared = excluded.mood_shared,"
+            " updated_at = excluded.updated_at",
+            [patient.id, int(pain), int(mood), stamp()],
+        )
+        audit.record(
+            db,
+            user,
+            "sharing",
+            patient_id=patient.id,
+            detail=f"pain={'on' if pain else 'off'} mood={'on' if mood else 'off'}",
+        )
 
 
 def can(db: Database, user: User | None, permission: Permission, patient: Patient) -> bool:
     rel = relation(db, user, patient)
-    if permission is Permission.VIEW_PAIN_MOOD and rel is Relation.LINKED:
-        return shares_with_parents(db, patient)
+    if permission in (Permission.VIEW_PAIN, Permission.VIEW_MOOD) and rel is Relation.LINKED:
+        return sharing(db, patient)["pain" if permission is Permission.VIEW_PAIN else "mood"]
     return rel in _RULES[permission]
 
 
@@ -142,10 +178,12 @@ def require_role(user: User | None, *roles: Role) -> User:
 def who_reads_checkins(db: Database, patient: Patient) -> str:
     """The one plain sentence shown where a teen writes (PRODUCT.md §3)."""
     parents = "Your parents see school, activity, exercises, coping and goals"
-    if shares_with_parents(db, patient):
-        parents += ", and your pain and mood, because you share them"
-    else:
-        parents += " — not your pain or mood"
+    shared = [what for what, on in sharing(db, patient).items() if on]
+    hidden = [what for what, on in sharing(db, patient).items() if not on]
+    if shared:
+        parents += f", and your {' and '.join(shared)}, because you share it"
+    if hidden:
+        parents += f" — not your {' or '.join(hidden)}"
     return (
         f"Your care team can read everything you write here. {parents}. "
         "Notes and questions are only for you and your care team."

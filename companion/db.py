@@ -284,3 +284,29 @@ def m002_care_plan_and_checkins(db: Database) -> None:
         CREATE INDEX questionnaire_responses_patient ON questionnaire_responses(patient_id, day);
         """,
     )
+
+
+@migrations()
+def m003_sharing_and_parent_checks(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE sharing (
+            patient_id INTEGER PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
+            pain_shared INTEGER NOT NULL CHECK (pain_shared IN (0, 1)),
+            mood_shared INTEGER NOT NULL CHECK (mood_shared IN (0, 1)),
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE parent_checks (
+            parent_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            week_start TEXT NOT NULL,
+            school INTEGER NOT NULL CHECK (school BETWEEN 0 AND 4),
+            activities INTEGER NOT NULL CHECK (activities BETWEEN 0 AND 4),
+            exercise INTEGER NOT NULL CHECK (exercise BETWEEN 0 AND 4),
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (parent_id, patient_id, week_start)
+        );
+        """,
+    )

@@ -193,3 +193,242 @@ def week_strip(
         e.name: [status.get((d, e.key), "not_logged") if d <= today else None for d in days]
         for e in plan.exercises
     }
+
+
+# --- check-in rate and school ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+def checkin_rate(checkin_days, period: Period | None) -> Rate:
+    """Days with a check-in ÷ days in the period."""
+    if period is None:
+        return Rate(0, 0)
+    logged = {d for d in checkin_days if period.start <= d <= period.end}
+    return Rate(len(logged), period.days)
+
+
+@dataclass(frozen=True)
+class School:
+    full: int
+    part: int
+    absent_pain: int
+    absent_other: int
+    no_school: int
+    unknown_weekdays: int  # weekdays with no check-in: reported as unknown, never as absent
+
+    @property
+    def school_days(self) -> int:
+        return self.full + self.part + self.absent_pain + self.absent_other
+
+    @property
+    def attended(self) -> float:
+        return self.full + PART_CREDIT * self.part
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.school_days if self.school_days else None
+
+    def describe(self) -> str:
+        if not self.school_days:
+            return "No school days logged in this period."
+        unknown = f"; {self.unknown_weekdays} weekdays not logged" if self.unknown_weekdays else ""
+        return (
+            f"{_fmt(self.attended)} of {self.school_days} school days (part days count half)"
+            f"{unknown}."
+        )
+
+
+def school_attendance(checkins: pd.DataFrame, period: Period | None) -> School:
+    """(Full + ½ part) ÷ school days, where a school day is a logged day not marked "no
+    school"; unlogged weekdays are unknown."""
+    if period is None:
+        return School(0, 0, 0, 0, 0, 0)
+    rows = checkins[(checkins["day"] >= period.start) & (checkins["day"] <= period.end)]
+    counts = rows["school"].value_counts()
+    logged = set(rows["day"])
+    weekdays = [
+        period.start + timedelta(days=n)
+        for n in range(period.days)
+        if (period.start + timedelta(days=n)).weekday() < 5
+    ]
+    return School(
+        full=int(counts.get("full", 0)),
+        part=int(counts.get("part", 0)),
+        absent_pain=int(counts.get("absent_pain", 0)),
+        absent_other=int(counts.get("absent_other", 0)),
+        no_school=int(counts.get("none", 0)),
+        unknown_weekdays=sum(1 for d in weekdays if d not in logged),
+    )
+
+
+# --- weekly series ----------------------------------------------------------------------------
+
+
+def weekly(
+    checkins: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    coping: pd.DataFrame,
+    versions: list[PlanVersion],
+    period: Period | None,
+) -> pd.DataFrame:
+    """One row per week (Monday) of the period: school, exercise adherence, active minutes,
+    mean pain and mood, coping uses. Weeks at the edges count only their days in the period."""
+    columns = [
+        "week",
+        "days",
+        "days_logged",
+        "school_days",
+        "school_attended",
+        "school_rate",
+        "exercise_expected",
+        "exercise_completed",
+        "exercise_rate",
+        "active_minutes",
+        "pain_mean",
+        "mood_mean",
+        "coping_uses",
+    ]
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    week = week_start(period.start)
+    while week <= period.end:
+        part = Period(max(week, period.start), min(week + timedelta(days=6), period.end))
+        in_week = checkins[(checkins["day"] >= part.start) & (checkins["day"] <= part.end)]
+        school = school_attendance(checkins, part)
+        adherence = exercise_adherence(
+            versions,
+            outcomes,
+            list(in_week["day"]),
+            start=part.start,
+            end=part.end,
+            discharged_on=part.start,
+            today=part.end,
+        )
+        uses = coping[(coping["day"] >= part.start) & (coping["day"] <= part.end)]
+        rows.append(
+            {
+                "week": week,
+                "days": part.days,
+                "days_logged": len(in_week),
+                "school_days": school.school_days,
+                "school_attended": school.attended,
+                "school_rate": school.rate,
+                "exercise_expected": adherence.expected,
+                "exercise_completed": adherence.completed,
+                "exercise_rate": adherence.rate,
+                "active_minutes": int(in_week["active_minutes"].fillna(0).sum()),
+                "pain_mean": _mean(in_week["pain"]),
+                "mood_mean": _mean(in_week["mood"]),
+                "coping_uses": len(uses),
+            }
+        )
+        week += timedelta(days=7)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _mean(series: pd.Series) -> float | None:
+    values = series.dropna()
+    return round(float(values.astype("float64").mean()), 1) if len(values) else None
+
+
+def coping_by_skill(coping: pd.DataFrame, period: Period | None) -> pd.DataFrame:
+    """Uses and mean helpfulness per skill in the period, most used first."""
+    columns = ["skill", "uses", "mean_helpfulness"]
+    if period is None or coping.empty:
+        return pd.DataFrame(columns=columns)
+    rows = coping[(coping["day"] >= period.start) & (coping["day"] <= period.end)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby("skill").agg(
+        uses=("skill", "size"), mean_helpfulness=("helpfulness", "mean")
+    )
+    grouped["mean_helpfulness"] = grouped["mean_helpfulness"].astype("Float64").round(1)
+    return grouped.reset_index().sort_values(["uses", "skill"], ascending=[False, True])[columns]
+
+
+# --- questionnaire series -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    points: tuple[tuple[date, float, str], ...]  # day, score, band
+
+    @property
+    def baseline(self) -> tuple[date, float, str] | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def latest(self) -> tuple[date, float, str] | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def change(self) -> float | None:
+        """Latest minus baseline (the first score since discharge), in points."""
+        if len(self.points) < 2:
+            return None
+        return self.points[-1][1] - self.points[0][1]
+
+
+def questionnaire_series(responses: list[dict], *, discharged_on: date) -> Series:
+    points = sorted(
+        (date.fromisoformat(r["day"]), float(r["score"]), r["band"])
+        for r in responses
+        if date.fromisoformat(r["day"]) >= discharged_on
+    )
+    return Series(tuple(points))
+
+
+# --- wins -----------------------------------------------------------------------------------
+
+
+def longest_streak(outcomes: pd.DataFrame) -> int:
+    days = sorted(set(outcomes.loc[outcomes["status"].isin(["done", "part"]), "day"]))
+    best = run = 0
+    previous = None
+    for day in days:
+        run = run + 1 if previous and (day - previous).days == 1 else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def wins(week_rows: pd.DataFrame, outcomes: pd.DataFrame, skills: pd.DataFrame) -> list[str]:
+    """A short list of things that went well, in plain words."""
+    found = []
+    school = week_rows.dropna(subset=["school_rate"])
+    school = school[school["school_days"] > 0]
+    if len(school):
+        best = school.sort_values(["school_rate", "week"], ascending=[False, False]).iloc[0]
+        found.append(
+            f"Best school week: {_fmt(best['school_attended'])} of {best['school_days']} days "
+            f"(week of {best['week']:%-d %B})."
+        )
+    streak = longest_streak(outcomes)
+    if streak >= 2:
+        found.append(f"Longest exercise streak: {streak} days in a row.")
+    helpful = skills.dropna(subset=["mean_helpfulness"]) if len(skills) else skills
+    helpful = helpful[helpful["mean_helpfulness"] >= 5] if len(helpful) else helpful
+    if len(helpful):
+        top = helpful.iloc[0]
+        found.append(
+            f"Most-used helpful skill: {top['skill']} ({top['uses']} times, "
+            f"helpfulness {top['mean_helpfulness']:.1f} of 10)."
+        )
+    return found
+
+
+def pain_has_not_moved(week_rows: pd.DataFrame) -> bool:
+    """True when weekly mean pain has changed by less than 1 point (the smallest change that
+    matters for teens after IIPT, CLINICAL.md) between the first and last logged weeks."""
+    pain = week_rows["pain_mean"].dropna()
+    return len(pain) >= 3 and abs(float(pain.iloc[-1]) - float(pain.iloc[0])) < 1

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, object] = {
     "help_text": "",
     "timezone": "America/New_York",
     "questionnaire_folder": "",
+    "share_pain_default": False,
+    "share_mood_default": False,
 }
 EDITABLE = (
     "name",
@@ -31,6 +33,8 @@ EDITABLE = (
     "help_text",
     "timezone",
     "questionnaire_folder",
+    "share_pain_default",
+    "share_mood_default",
 )
 _LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
 
@@ -57,6 +61,10 @@ def clean_settings(values: dict) -> dict:
             clean[key] = clean_timezone(values[key])
         elif key == "questionnaire_folder":
             clean[key] = clean_folder(values[key])
+        elif key in ("share_pain_default", "share_mood_default"):
+            if not isinstance(values[key], bool):
+                raise InvalidInput(key, "Please choose on or off.")
+            clean[key] = values[key]
         else:
             required = key in {"name", "crisis_line", "emergency_number"}
             clean[key] = clean_text(values[key], key, max_length=_LIMITS[key], required=required)
@@ -64,7 +72,7 @@ def clean_settings(values: dict) -> dict:
 
 
 def clean_timezone(value: object) -> str:
-    if not isinstance(value, str) or value not in available_timezones():
+    if not isinstance(value, str) or value not in timezone_choices():
         raise InvalidInput("timezone", "Please choose a time zone from the list.")
     return value
 

@@ -298,3 +298,26 @@ def plain_label(text: str) -> str:
     text itself, with none of the backslashes that escaping for Markdown would add."""
     st.markdown(f"**{esc(text)}**")
     return text
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _progress(path: str, patient_id: int, change: str, start, end, today, pain, mood, you):
+    """Cached on the patient and the latest change: a rerun that changed nothing is cheap."""
+    from . import patients, progress
+
+    database = connect(path)
+    try:
+        patient = patients.get_patient(database, patient_id)
+        return progress.load(
+            database, patient, start=start, end=end, today=today, pain=pain, mood=mood, you=you
+        )
+    finally:
+        database.close()
+
+
+def progress_for(patient: Patient, *, start, end, today, pain: bool, mood: bool, you: str = "You"):
+    """Progress for a patient the caller has already been allowed to see (``require_patient``)."""
+    from . import progress
+
+    change = progress.latest_change(db(), patient.id)
+    return _progress(str(config.db_path()), patient.id, change, start, end, today, pain, mood, you)

@@ -1,8 +1,10 @@
-"""Overview: each linked teen, and linking another teen with a family code."""
+"""Overview: how each linked teen is functioning — school, activity, exercise, coping — in
+words and charts; pain and mood only if the teen shares them; coaching that follows the week;
+the weekly parent check."""
 
 import streamlit as st
 
-from companion import accounts, programme, ui
+from companion import access, accounts, charts, family, programme, progress, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -10,32 +12,115 @@ user = ui.require_user(Role.PARENT)
 st.title("Overview")
 today = programme.local_today(ui.settings())
 teens = ui.visible_patients(user)
+database = ui.db()
 
 if not teens:
     st.info(
         "You aren't linked to a teen yet. Ask your teen's care team for a family code and "
         "enter it below."
     )
-else:
-    tabs = st.tabs([ui.esc(t.display_name) for t in teens])
-    for tab, teen in zip(tabs, teens, strict=True):
-        with tab:
-            patient = ui.require_patient(user, Permission.VIEW_FUNCTION, teen.id)
-            st.text(
-                f"Home since {patient.discharged_on:%d %B %Y} "
-                f"({patient.days_since_discharge(today)} days)."
+tabs = st.tabs([ui.esc(t.display_name) for t in teens]) if teens else []
+for tab, teen in zip(tabs, teens, strict=True):
+    with tab:
+        patient = ui.require_patient(user, Permission.VIEW_FUNCTION, teen.id)
+        pain = access.can(database, user, Permission.VIEW_PAIN, patient)
+        mood = access.can(database, user, Permission.VIEW_MOOD, patient)
+        st.caption(
+            f"Home since {patient.discharged_on:%-d %B %Y} "
+            f"({patient.days_since_discharge(today)} days)."
+        )
+        choice = (
+            st.segmented_control(
+                "Period", list(progress.PERIODS), default="4 weeks", key=f"period_{patient.id}"
             )
-            st.write(
-                "Charts of school, activity and home exercise appear here once your teen "
-                "starts their daily check-ins."
+            or "4 weeks"
+        )
+        p = ui.progress_for(
+            patient,
+            start=progress.period_start(choice, patient=patient, today=today),
+            end=today,
+            today=today,
+            pain=pain,
+            mood=mood,
+            you=patient.display_name,
+        )
+        week = family.this_week(p.weeks, today)
+        st.subheader("This week")
+        st.write(family.week_summary(week, patient.display_name))
+        tip = family.coaching(week)
+        with st.container(border=True):
+            st.markdown(f"**{tip.title}**")
+            st.write(tip.text)
+        if p.empty:
+            st.info(f"Charts appear once {patient.display_name} starts daily check-ins.")
+        else:
+            for title, key, chart in (
+                ("School", "school", charts.school(p.weeks)),
+                ("Home exercises", "exercise", charts.exercise(p.weeks)),
+                ("Being active", "activity", charts.activity(p.weeks)),
+                ("Coping skills", "coping", charts.coping(p.weeks)),
+            ):
+                st.markdown(f"**{title}**")
+                if key in p.sentences:
+                    st.caption(p.sentences[key])
+                st.altair_chart(chart, width="stretch")
+            if pain:
+                st.markdown("**Pain (weekly average)**")
+                st.altair_chart(
+                    charts.weekly_average(p.weeks, "pain_mean", "Pain (0–10)", 10),
+                    width="stretch",
+                )
+            if mood:
+                st.markdown("**Mood (weekly average)**")
+                st.altair_chart(
+                    charts.weekly_average(p.weeks, "mood_mean", "Mood (1–5)", 5),
+                    width="stretch",
+                )
+            if not (pain and mood):
+                st.caption(
+                    f"{patient.display_name} keeps pain and mood private unless they choose "
+                    "to share them. Function — school, activity, exercise — is the best "
+                    "sign of recovery."
+                )
+
+        st.subheader("Your weekly check")
+        st.caption(f"How did {patient.display_name} manage this week, as you saw it?")
+        for area, label in family.CHECK_AREAS.items():
+            st.select_slider(
+                label,
+                options=list(range(len(family.RATINGS))),
+                format_func=lambda r: family.RATINGS[r],
+                value=2,
+                key=f"check_{area}_{patient.id}",
             )
+        st.text_area(
+            "Anything to add? (your teen's care team reads this)",
+            max_chars=500,
+            key=f"check_note_{patient.id}",
+        )
+        ui.field_error("check_note", *(f"check_{a}" for a in family.CHECK_AREAS))
+
+        def save_check(pid: int = patient.id) -> bool:
+            family.save_parent_check(
+                database,
+                user,
+                pid,
+                ratings={a: ui.value(f"check_{a}_{pid}") for a in family.CHECK_AREAS},
+                note=ui.value(f"check_note_{pid}", ""),
+                today=today,
+            )
+            return True
+
+        ui.action_button("Save my check", save_check, key=f"save_check_{patient.id}")
+        if ui.done(f"save_check_{patient.id}"):
+            st.success("Thanks. Your check is saved for this week.")
 
 with st.expander("Link another teen with a family code"):
     st.text_input("Family code", max_chars=40, key="code")
     ui.field_error("code")
 
     def link() -> bool:
-        accounts.link_existing_parent(ui.db(), user, ui.value("code", ""))
+        accounts.link_existing_parent(database, user, ui.value("code", ""))
         return True
 
     ui.action_button("Link", link, key="link")

@@ -47,7 +47,11 @@ current_plan = plans.plan_on(versions, today)
 found, _problems = questionnaires.load_all(settings.get("questionnaire_folder") or None)
 for qid in current_plan.questionnaires if current_plan else ():
     q = found.get(qid)
-    if q is None or not questionnaires.due(database, patient, q, today=today):
+    if (
+        q is None
+        or q.audience != "teen"
+        or not questionnaires.due(database, patient, q, today=today)
+    ):
         continue
     with st.container(border=True):
         st.markdown(f"**{ui.esc(q.title)}**")

@@ -1,16 +1,16 @@
-"""Reminders: a calendar file for the daily check-in and exercise time."""
+"""Settings: what the teen shares with their parents, and calendar reminders."""
 
 from datetime import time
 
 import streamlit as st
 
-from companion import plans, programme, reminders, ui
+from companion import access, plans, programme, reminders, ui
 from companion.access import Permission
 from companion.errors import InvalidInput
 from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
-st.title("Reminders")
+st.title("Settings")
 own = ui.own_patient(user)
 if own is None:
     st.info("Your care team hasn't finished setting up your account yet.")
@@ -18,8 +18,38 @@ if own is None:
 patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
 settings = ui.settings()
 today = programme.local_today(settings)
-plan = plans.current_plan(ui.db(), patient.id, today)
+database = ui.db()
+plan = plans.current_plan(database, patient.id, today)
 
+st.subheader("What your parents see")
+shared = access.sharing(database, patient)
+st.write(
+    "Your parents always see how things are going with school, activity, home exercises, "
+    "coping skills and goals. Your pain and mood are yours: they only see them if you "
+    "switch sharing on. They never see your notes or your questions for the care team. "
+    "Your care team sees everything."
+)
+st.toggle("Share my pain with my parents", value=shared["pain"], key="share_pain")
+st.toggle("Share my mood with my parents", value=shared["mood"], key="share_mood")
+ui.action_button(
+    "Save sharing",
+    lambda: (
+        access.set_sharing(
+            database,
+            user,
+            patient.id,
+            pain=bool(ui.value("share_pain")),
+            mood=bool(ui.value("share_mood")),
+        )
+        or True
+    ),
+    key="save_sharing",
+)
+if ui.done("save_sharing"):
+    st.success("Saved. " + access.who_reads_checkins(database, patient))
+ui.field_error("sharing")
+
+st.subheader("Reminders")
 st.write(
     "Pick your times and download a calendar file. Open it on your phone and your calendar "
     "app will remind you. Nothing about you is in the file."

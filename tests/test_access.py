@@ -10,7 +10,8 @@ ALL = set(Permission)
 EXPECTED = {
     Relation.OWN: {
         Permission.VIEW_FUNCTION,
-        Permission.VIEW_PAIN_MOOD,
+        Permission.VIEW_PAIN,
+        Permission.VIEW_MOOD,
         Permission.VIEW_NOTES,
         Permission.WRITE_CHECKIN,
         Permission.VIEW_PLAN,
@@ -105,3 +106,31 @@ def test_who_manages_whose_account(world, db):
     assert not m(world.clinician_a, world.clinician_b)
     assert not m(world.teen_users[0], world.parent_a)
     assert not m(world.parent_a, world.teen_users[0])
+
+
+def test_parents_see_pain_or_mood_only_when_the_teen_shares_it(world, db):
+    teen, parent = world.teens[0], world.parent_a
+    assert access.sharing(db, teen) == {"pain": False, "mood": False}
+    assert not access.can(db, parent, Permission.VIEW_PAIN, teen)
+    access.set_sharing(db, world.teen_users[0], teen.id, pain=False, mood=True)
+    assert access.can(db, parent, Permission.VIEW_MOOD, teen)
+    assert not access.can(db, parent, Permission.VIEW_PAIN, teen)
+    assert not access.can(db, world.parent_b, Permission.VIEW_MOOD, teen)
+    assert not access.can(db, parent, Permission.VIEW_NOTES, teen)  # notes: never
+    assert "not your pain" in access.who_reads_checkins(db, teen)
+    assert "your mood, because you share it" in access.who_reads_checkins(db, teen)
+
+
+def test_only_the_teen_changes_sharing(world, db):
+    for other in (world.parent_a, world.clinician_a, world.admin, world.teen_users[1]):
+        with pytest.raises(access.AccessDenied):
+            access.set_sharing(db, other, world.teens[0].id, pain=True, mood=True)
+
+
+def test_a_programme_may_change_the_sharing_default(world, db):
+    from companion import programme
+
+    programme.save_settings(db, {"share_pain_default": True}, actor=world.admin)
+    assert access.sharing(db, world.teens[0]) == {"pain": True, "mood": False}
+    access.set_sharing(db, world.teen_users[0], world.teens[0].id, pain=False, mood=False)
+    assert access.sharing(db, world.teens[0]) == {"pain": False, "mood": False}

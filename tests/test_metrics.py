@@ -166,3 +166,104 @@ def test_week_strip_marks_each_day_and_leaves_the_future_blank():
         "Squats": ["done", "part", "not_logged", None, None, None, None],
         "Stretches": ["not_logged", "not_done", "not_logged", None, None, None, None],
     }
+
+
+def checkin_rows(*rows) -> pd.DataFrame:
+    """(day, school, pain, mood, active_minutes) tuples as a check-ins frame."""
+    frame = pd.DataFrame(rows, columns=["day", "school", "pain", "mood", "active_minutes"])
+    return frame.astype(
+        {"school": "object", "pain": "Int64", "mood": "Int64", "active_minutes": "Int64"}
+    )
+
+
+def coping_rows(*rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["day", "skill", "helpfulness", "source"])
+    return frame.astype({"skill": "object", "helpfulness": "Int64", "source": "object"})
+
+
+WEEK = metrics.Period(MON, SUN)
+
+
+def test_check_in_rate_counts_days_in_the_period_only():
+    rate = metrics.checkin_rate([D(1), D(2), D(4), D(9)], WEEK)
+    assert (rate.numerator, rate.denominator) == (2, 7)
+    assert metrics.checkin_rate([], None).value is None
+
+
+def test_school_attendance_with_part_days_no_school_and_unknown_weekdays():
+    rows = checkin_rows(
+        (D(2), "full", 3, 3, 20),
+        (D(3), "part", 4, 3, 10),
+        (D(4), "absent_pain", 6, 2, 0),
+        # Thursday 5th not logged -> unknown, not absent
+        (D(6), "none", 2, 4, 30),  # a Friday with no school (holiday)
+        (D(7), "none", 2, 4, 40),
+    )
+    school = metrics.school_attendance(rows, WEEK)
+    assert (school.full, school.part, school.absent_pain, school.no_school) == (1, 1, 1, 2)
+    assert school.school_days == 3 and school.unknown_weekdays == 1
+    assert school.rate == pytest.approx(1.5 / 3)
+    assert school.describe() == (
+        "1.5 of 3 school days (part days count half); 1 weekdays not logged."
+    )
+    empty = metrics.school_attendance(checkin_rows(), WEEK)
+    assert empty.rate is None and empty.unknown_weekdays == 5
+
+
+def test_weekly_rows_split_the_period_into_monday_weeks():
+    rows = checkin_rows(
+        (D(5), "full", 6, 2, 30), (D(9), "full", 4, 3, 20), (D(10), "part", 2, 4, 40)
+    )
+    marks = outcomes((D(5), "a", "done"), (D(9), "a", "done"), (D(10), "a", "part"))
+    uses = coping_rows((D(9), "Mindfulness", 6, "checkin"))
+    period = metrics.Period(D(5), D(11))  # Thursday 5th to Wednesday 11th
+    frame = metrics.weekly(rows, marks, uses, [version(1, D(2), A)], period)
+    assert list(frame["week"]) == [D(2), D(9)]
+    first, second = frame.iloc[0], frame.iloc[1]
+    assert first["days"] == 4 and first["days_logged"] == 1  # Thu 5 – Sun 8
+    assert first["school_days"] == 1 and first["school_rate"] == 1.0
+    assert first["exercise_expected"] == 4 and first["exercise_completed"] == 1
+    assert second["days"] == 3  # Mon 9 – Wed 11
+    assert second["school_attended"] == 1.5 and second["school_rate"] == 0.75
+    assert second["exercise_completed"] == 1.5 and second["exercise_expected"] == 3
+    assert second["active_minutes"] == 60 and second["pain_mean"] == 3.0
+    assert second["mood_mean"] == 3.5 and second["coping_uses"] == 1
+
+
+def test_coping_by_skill_counts_uses_and_mean_helpfulness():
+    uses = coping_rows(
+        (D(2), "Mindfulness", 6, "checkin"),
+        (D(3), "Mindfulness", 9, "toolbox"),
+        (D(3), "Pacing", None, "checkin"),
+        (D(20), "Pacing", 2, "checkin"),
+    )
+    table = metrics.coping_by_skill(uses, WEEK)
+    assert list(table["skill"]) == ["Mindfulness", "Pacing"]
+    assert list(table["uses"]) == [2, 1]
+    assert table.iloc[0]["mean_helpfulness"] == 7.5
+    assert pd.isna(table.iloc[1]["mean_helpfulness"])
+
+
+def test_questionnaire_series_change_from_the_discharge_baseline():
+    responses = [
+        {"day": "2026-11-20", "score": 20, "band": "Moderate"},
+        {"day": "2026-11-02", "score": 31, "band": "Severe"},
+        {"day": "2026-10-01", "score": 45, "band": "Severe"},
+    ]  # before discharge
+    series = metrics.questionnaire_series(responses, discharged_on=D(1))
+    assert series.baseline == (D(2), 31.0, "Severe")
+    assert series.latest == (D(20), 20.0, "Moderate")
+    assert series.change == -11
+    assert metrics.questionnaire_series([], discharged_on=D(1)).change is None
+
+
+def test_wins_and_a_flat_pain_line():
+    rows = checkin_rows(*[(D(d), "full" if d < 7 else "none", 6, 3, 30) for d in range(2, 23)])
+    marks = outcomes(*[(D(d), "a", "done") for d in (2, 3, 4, 10, 11)])
+    uses = coping_rows((D(2), "Mindfulness", 8, "checkin"), (D(3), "Mindfulness", 6, "checkin"))
+    frame = metrics.weekly(rows, marks, uses, [version(1, D(2), A)], metrics.Period(D(2), D(22)))
+    found = metrics.wins(frame, marks, metrics.coping_by_skill(uses, metrics.Period(D(2), D(22))))
+    assert found[0] == "Best school week: 5 of 5 days (week of 2 November)."  # the only one
+    assert found[1] == "Longest exercise streak: 3 days in a row."
+    assert found[2] == "Most-used helpful skill: Mindfulness (2 times, helpfulness 7.0 of 10)."
+    assert metrics.pain_has_not_moved(frame)

@@ -85,7 +85,8 @@ def test_a_full_check_in_takes_at_most_8_taps(demo_server, phone):
         ("Toolbox", "Coping toolbox", "toolbox-phone"),
         ("Goals", "My goals", "goals-phone"),
         ("Setback plan", "My setback plan", "setback-phone"),
-        ("Reminders", "Reminders", "reminders-phone"),
+        ("Settings", "Settings", "settings-phone"),
+        ("My progress", "My progress", "progress-phone"),
     ],
 )
 def test_teen_pages_on_a_phone(demo_server, phone, page_title, heading, name):

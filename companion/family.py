@@ -1,0 +1,127 @@
+"""The family side: the weekly summary in words, coaching that follows the week, and the
+parent's weekly check beside the teen's own logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlite_utils import Database
+
+from . import access, metrics
+from .access import Permission
+from .accounts import clean_text
+from .db import stamp, transaction
+from .errors import InvalidInput
+from .identity import Role, User
+
+RATINGS = ("Not at all", "A little", "Some of the time", "Mostly", "Very well")
+CHECK_AREAS = {"school": "School", "activities": "Activities", "exercise": "Home exercises"}
+
+
+@dataclass(frozen=True)
+class Tip:
+    title: str
+    text: str
+
+
+ATTENDANCE_TIP = Tip(
+    "Missed school this week — here is what helps",
+    "Keep mornings the same as on a school day, even on a hard day. Plan the next step back "
+    "with school: a part day still counts. Praise the effort of going, and keep pain talk "
+    "short and calm. Ask the care team or school nurse for a return plan if days keep "
+    "getting missed.",
+)
+EXERCISE_TIP = Tip(
+    "A lighter exercise week — encourage without pushing",
+    "Notice and praise what did get done. Offer to join in, or set a regular time together. "
+    "On hard days, a lighter set is better than none. Try not to nag or take over: the plan "
+    "belongs to your teen.",
+)
+STEADY_TIP = Tip(
+    "A steady week",
+    "Say what you noticed going well. Keeping routines the same as last week is a win.",
+)
+
+
+def week_summary(week: pd.Series | None, name: str) -> str:
+    """'This week: school 4 of 5 days, home exercises 11 of 14 sessions, ...'"""
+    if week is None or week["days_logged"] == 0:
+        return f"{name} hasn't checked in yet this week."
+    parts = []
+    if week["school_days"]:
+        parts.append(f"school {_n(week['school_attended'])} of {int(week['school_days'])} days")
+    if week["exercise_expected"]:
+        parts.append(
+            f"home exercises {_n(week['exercise_completed'])} of "
+            f"{_n(week['exercise_expected'])} sessions"
+        )
+    parts.append(f"active {int(week['active_minutes'])} minutes")
+    parts.append(f"coping skills used {int(week['coping_uses'])} times")
+    logged = f"{int(week['days_logged'])} of {int(week['days'])} days logged"
+    return f"This week ({logged}): " + ", ".join(parts) + "."
+
+
+def _n(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def coaching(week: pd.Series | None) -> Tip:
+    """Coaching follows the data: missed school first, then a light exercise week."""
+    if week is None:
+        return STEADY_TIP
+    if week["school_days"] and week["school_attended"] < week["school_days"]:
+        return ATTENDANCE_TIP
+    if week["exercise_expected"] and (week["exercise_rate"] or 0) < 0.5:
+        return EXERCISE_TIP
+    return STEADY_TIP
+
+
+def this_week(weeks: pd.DataFrame, today: date) -> pd.Series | None:
+    rows = weeks[weeks["week"] == metrics.week_start(today)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def save_parent_check(
+    db: Database, parent: User, patient_id: int, *, ratings: dict, note: str, today: date
+) -> None:
+    """The parent's weekly check: how the teen managed school, activities and exercise."""
+    if parent is None or parent.role is not Role.PARENT:
+        raise access.AccessDenied(access.DENIED)
+    patient = access.require(db, parent, Permission.VIEW_FUNCTION, patient_id)
+    values = {}
+    for area in CHECK_AREAS:
+        value = ratings.get(area)
+        if isinstance(value, bool) or value not in range(len(RATINGS)):
+            raise InvalidInput(f"check_{area}", "Please choose one answer.")
+        values[area] = value
+    text = clean_text(note, "check_note", max_length=500, required=False)
+    with transaction(db):
+        db.execute(
+            "INSERT INTO parent_checks (parent_id, patient_id, week_start, school, activities,"
+            " exercise, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(parent_id, patient_id, week_start) DO UPDATE SET"
+            " school = excluded.school, activities = excluded.activities,"
+            " exercise = excluded.exercise, note = excluded.note, updated_at = excluded.updated_at",
+            [
+                parent.id,
+                patient.id,
+                metrics.week_start(today).isoformat(),
+                values["school"],
+                values["activities"],
+                values["exercise"],
+                text,
+                stamp(),
+            ],
+        )
+
+
+def list_parent_checks(db: Database, patient_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT c.*, u.display_name AS parent FROM parent_checks c"
+            " JOIN users u ON u.id = c.parent_id WHERE c.patient_id = ? ORDER BY c.week_start",
+            [patient_id],
+        )
+    )

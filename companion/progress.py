@@ -1,0 +1,179 @@
+"""Everything a progress view needs for one teen and one period, in one pass: one query per
+table, the arithmetic in ``metrics``, plain sentences for each chart.
+
+Pain and mood are left out entirely (not just hidden) when the viewer may not see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlite_utils import Database
+
+from . import checkins, metrics, plans, questionnaires
+from .patients import Patient
+
+PERIODS = {"4 weeks": 28, "3 months": 91, "Since discharge": None}
+
+
+@dataclass
+class Progress:
+    period: metrics.Period | None
+    weeks: pd.DataFrame
+    adherence: metrics.Adherence
+    school: metrics.School
+    checkin_rate: metrics.Rate
+    skills: pd.DataFrame
+    fdi: metrics.Series
+    wins: list[str]
+    pain_flat: bool
+    sentences: dict[str, str] = field(default_factory=dict)
+    shows_pain: bool = False
+    shows_mood: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.period is None or int(self.weeks["days_logged"].sum()) == 0
+
+
+def period_start(choice: str, *, patient: Patient, today: date) -> date:
+    days = PERIODS.get(choice)
+    return patient.discharged_on if days is None else today - timedelta(days=days - 1)
+
+
+def latest_change(db: Database, patient_id: int) -> str:
+    """A key that changes whenever anything a progress view shows changes (for caching)."""
+    row = db.execute(
+        "SELECT (SELECT MAX(updated_at) || COUNT(*) FROM checkins WHERE patient_id = :p),"
+        " (SELECT MAX(id) FROM coping_uses WHERE patient_id = :p),"
+        " (SELECT MAX(id) FROM plan_versions WHERE patient_id = :p),"
+        " (SELECT MAX(id) FROM questionnaire_responses WHERE patient_id = :p)",
+        {"p": patient_id},
+    ).fetchone()
+    return "|".join(str(v) for v in row)
+
+
+def load(
+    db: Database,
+    patient: Patient,
+    *,
+    start: date,
+    end: date,
+    today: date,
+    pain: bool,
+    mood: bool,
+    you: str = "You",
+) -> Progress:
+    period = metrics.clip_period(start, end, discharged_on=patient.discharged_on, today=today)
+    rows = checkins.checkins_frame(db, patient.id)
+    if not pain:
+        rows = rows.assign(pain=pd.NA)
+    if not mood:
+        rows = rows.assign(mood=pd.NA)
+    outcomes = checkins.outcomes_frame(db, patient.id)
+    coping = checkins.coping_frame(db, patient.id)
+    versions = plans.list_versions(db, patient.id)
+    weeks = metrics.weekly(rows, outcomes, coping, versions, period)
+    if not pain:
+        weeks = weeks.drop(columns=["pain_mean"])
+    if not mood:
+        weeks = weeks.drop(columns=["mood_mean"])
+    logged = list(rows["day"])
+    adherence = metrics.exercise_adherence(
+        versions,
+        outcomes,
+        logged,
+        start=start,
+        end=end,
+        discharged_on=patient.discharged_on,
+        today=today,
+    )
+    skills = metrics.coping_by_skill(coping, period)
+    fdi = metrics.questionnaire_series(
+        questionnaires.list_responses(db, patient.id, questionnaires.FDI_ID) if pain else [],
+        discharged_on=patient.discharged_on,
+    )
+    in_period = outcomes
+    if period is not None:
+        in_period = outcomes[(outcomes["day"] >= period.start) & (outcomes["day"] <= period.end)]
+    result = Progress(
+        period=period,
+        weeks=weeks,
+        adherence=adherence,
+        school=metrics.school_attendance(rows, period),
+        checkin_rate=metrics.checkin_rate(logged, period),
+        skills=skills,
+        fdi=fdi,
+        wins=metrics.wins(weeks, in_period, skills),
+        pain_flat=pain and "pain_mean" in weeks and metrics.pain_has_not_moved(weeks),
+        shows_pain=pain,
+        shows_mood=mood,
+    )
+    result.sentences = sentences(result, you=you, today=today)
+    return result
+
+
+def _days(x: float) -> str:
+    text = f"{x:.1f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _when(week: date, today: date) -> str:
+    return "this week" if week == metrics.week_start(today) else f"in the week of {week:%-d %B}"
+
+
+def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
+    """One plain sentence per chart ("You were at school 4 of 5 days this week, ...")."""
+    out: dict[str, str] = {}
+    was = "were" if you == "You" else "was"
+    school = p.weeks[p.weeks["school_days"] > 0]
+    if len(school):
+        last, first = school.iloc[-1], school.iloc[0]
+        text = (
+            f"{you} {was} at school {_days(last['school_attended'])} of "
+            f"{last['school_days']} days {_when(last['week'], today)}"
+        )
+        if len(school) > 1:
+            move = (
+                "up from"
+                if last["school_rate"] > first["school_rate"]
+                else "down from"
+                if last["school_rate"] < first["school_rate"]
+                else "the same as"
+            )
+            text += (
+                f", {move} {_days(first['school_attended'])} of {first['school_days']}"
+                f" in the week of {first['week']:%-d %B}"
+            )
+        out["school"] = text + "."
+    exercise = p.weeks[p.weeks["exercise_expected"] > 0]
+    if len(exercise):
+        last = exercise.iloc[-1]
+        out["exercise"] = (
+            f"{you} did {_days(last['exercise_completed'])} of "
+            f"{_days(last['exercise_expected'])} planned exercise sessions "
+            f"{_when(last['week'], today)} (part sessions count half)."
+        )
+    if len(p.weeks):
+        last = p.weeks.iloc[-1]
+        out["activity"] = (
+            f"{you} {was} active for {last['active_minutes']} minutes {_when(last['week'], today)}."
+        )
+        out["coping"] = (
+            f"{you} used coping skills {last['coping_uses']} times {_when(last['week'], today)}."
+        )
+    if p.fdi.latest:
+        day, score, band = p.fdi.latest
+        text = f"The latest FDI total is {score:.0f} ({band.lower()}), on {day:%-d %B}"
+        if p.fdi.change is not None:
+            direction = "lower" if p.fdi.change < 0 else "higher"
+            text += (
+                f", {abs(p.fdi.change):.0f} points {direction} than at discharge"
+                if p.fdi.change
+                else ", the same as at discharge"
+            )
+        out["fdi"] = text + ". Lower is better."
+    out["pain_mood"] = "Weekly averages, not single days."
+    return out

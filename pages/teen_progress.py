@@ -1,0 +1,68 @@
+"""My progress: function first — school, exercise, activity, disability, coping — then pain
+and mood as weekly averages, and a short list of wins."""
+
+import streamlit as st
+
+from companion import charts, programme, progress, questionnaires, ui
+from companion.access import Permission
+from companion.identity import Role
+
+user = ui.require_user(Role.TEEN)
+st.title("My progress")
+own = ui.own_patient(user)
+if own is None:
+    st.info("Your care team hasn't finished setting up your account yet.")
+    st.stop()
+patient = ui.require_patient(user, Permission.VIEW_FUNCTION, own.id)
+today = programme.local_today(ui.settings())
+choice = (
+    st.segmented_control("Period", list(progress.PERIODS), default="4 weeks", key="period")
+    or "4 weeks"
+)
+p = ui.progress_for(
+    patient,
+    start=progress.period_start(choice, patient=patient, today=today),
+    end=today,
+    today=today,
+    pain=True,
+    mood=True,
+)
+if p.empty:
+    st.info("Your charts start after your first check-ins. Check in today and come back soon!")
+    st.stop()
+
+
+def section(title: str, key: str, chart) -> None:
+    st.subheader(title)
+    if key in p.sentences:
+        st.write(p.sentences[key])
+    st.altair_chart(chart, width="stretch")
+
+
+section("School", "school", charts.school(p.weeks))
+st.caption(p.school.describe())
+section("Home exercises", "exercise", charts.exercise(p.weeks))
+st.caption(p.adherence.describe())
+section("Being active", "activity", charts.activity(p.weeks))
+if p.fdi.points:
+    section(
+        "Everyday activities (FDI)", "fdi", charts.fdi(list(p.fdi.points), questionnaires.FDI_BANDS)
+    )
+section("Coping skills", "coping", charts.coping(p.weeks))
+
+st.subheader("Wins")
+if p.wins:
+    for win in p.wins:
+        st.markdown(f"- {ui.esc(win)}")
+else:
+    st.write("Keep checking in — your wins will show up here.")
+if p.pain_flat:
+    st.info(
+        "Your pain hasn't changed much yet, and that's common. For many teens, doing more "
+        "comes first and pain eases later — sometimes months later. What you're doing counts.",
+        icon=":material/favorite:",
+    )
+st.subheader("Pain and mood")
+st.caption(p.sentences["pain_mood"])
+st.altair_chart(charts.weekly_average(p.weeks, "pain_mean", "Pain (0–10)", 10), width="stretch")
+st.altair_chart(charts.weekly_average(p.weeks, "mood_mean", "Mood (1–5)", 5), width="stretch")

@@ -1,0 +1,164 @@
+"""Progress for the teen and the family dashboard (AppTest), and the sharing boundary:
+a parent whose teen does not share pain sees no pain value anywhere — page or chart data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from companion import access, checkins, family, plans, programme
+from tests.apptest import app, texts
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def history(world, db):
+    """Teen 0 with a plan and nine days of check-ins, pain always 9, mood always 2."""
+    teen, user = world.teens[0], world.teen_users[0]
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        exercises=[{"name": "Squats", "dose": "3 × 10", "days_per_week": 7}],
+        coping_skills=["Mindfulness"],
+    )
+    key = plans.list_versions(db, teen.id)[0].exercises[0].key
+    today = programme.local_today(programme.get_settings(db))
+    rows = [
+        {
+            "day": today - timedelta(days=n),
+            "pain": 9,
+            "mood": 2,
+            "active_minutes": 30,
+            "school": "full" if (today - timedelta(days=n)).weekday() < 5 else "none",
+            "outcomes": {key: "done"},
+            "coping": [{"skill": "Mindfulness", "helpfulness": 7}],
+        }
+        for n in range(9)
+        if today - timedelta(days=n) >= teen.discharged_on
+    ]
+    checkins.import_history(db, teen, rows)
+    return teen, user
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart")] + [
+        json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+    ]
+
+
+def chart_data(at) -> str:
+    """Every chart's spec and datasets, as text."""
+    parts = []
+    for chart in [*at.get("arrow_vega_lite_chart"), *at.get("vega_lite_chart")]:
+        parts.append(chart.proto.spec)
+        for dataset in getattr(chart.proto, "datasets", []):
+            parts.append(str(dataset))
+        parts.append(str(getattr(chart.proto, "data", "")))
+    return "\n".join(parts)
+
+
+def test_the_teens_progress_page_is_function_first(world, db, history):
+    teen, user = history
+    at = app(user, db, page="pages/teen_progress.py")
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert headings[:4] == ["School", "Home exercises", "Being active", "Coping skills"]
+    assert headings.index("Pain and mood") > headings.index("Wins")
+    page = texts(at)
+    assert "You were at school" in page and "planned exercise sessions" in page
+    assert len(chart_specs(at)) >= 5
+    assert "pain_mean" in chart_data(at)  # the teen sees their own pain
+
+
+def test_a_teen_with_no_check_ins_sees_a_friendly_empty_state(world, db):
+    at = app(world.teen_users[2], db, page="pages/teen_progress.py")
+    assert "Your charts start after your first check-ins" in texts(at)
+
+
+def test_a_parent_sees_function_but_no_pain_or_mood_unless_shared(world, db, history):
+    teen, user = history
+    at = app(world.parent_a, db)
+    assert not at.exception
+    page, data = texts(at), chart_data(at)
+    assert "Maya was at school" in page
+    assert "This week" in page
+    for secret in ("pain_mean", "mood_mean", "Pain (0–10)", "Mood (1–5)", '"pain"', "9.0"):
+        assert secret not in data, secret
+    assert "Pain (weekly average)" not in page and "Mood (weekly average)" not in page
+    assert "keeps pain and mood private" in page
+
+    access.set_sharing(db, user, teen.id, pain=True, mood=False)
+    at = app(world.parent_a, db)
+    page, data = texts(at), chart_data(at)
+    assert "Pain (weekly average)" in page and "pain_mean" in data
+    assert "mood_mean" not in data and "Mood (weekly average)" not in page
+
+
+def test_notes_and_questions_never_reach_a_parent(world, db, history):
+    teen, user = history
+    checkins.save_checkin(
+        db,
+        user,
+        teen.id,
+        day=programme.local_today(programme.get_settings(db)),
+        today=programme.local_today(programme.get_settings(db)),
+        values={"note": "secret note xyz", "question": "private question qrs"},
+    )
+    access.set_sharing(db, user, teen.id, pain=True, mood=True)
+    at = app(world.parent_a, db)
+    everything = texts(at) + chart_data(at)
+    assert "secret note xyz" not in everything and "private question qrs" not in everything
+
+
+def test_the_weekly_parent_check_is_saved(world, db, history):
+    teen, _ = history
+    at = app(world.parent_a, db)
+    at.select_slider(key=f"check_school_{teen.id}").set_value(4)
+    at.text_area(key=f"check_note_{teen.id}").input("She went every day")
+    at.button(key=f"save_check_{teen.id}").click().run()
+    assert not at.exception
+    checks = family.list_parent_checks(db, teen.id)
+    assert (
+        len(checks) == 1 and checks[0]["school"] == 4 and checks[0]["note"] == "She went every day"
+    )
+
+
+def test_sharing_settings_are_the_teens_to_change(world, db, history):
+    teen, user = history
+    at = app(user, db, page="pages/teen_settings.py")
+    assert "never see your notes" in texts(at)
+    at.toggle(key="share_mood").set_value(True)
+    at.button(key="save_sharing").click().run()
+    assert access.sharing(db, teen) == {"pain": False, "mood": True}
+
+
+def test_coaching_follows_the_week():
+    import pandas as pd
+
+    week = pd.Series(
+        {
+            "days_logged": 5,
+            "days": 7,
+            "school_days": 5,
+            "school_attended": 3.0,
+            "exercise_expected": 7.0,
+            "exercise_completed": 6.0,
+            "exercise_rate": 0.86,
+            "active_minutes": 100,
+            "coping_uses": 3,
+        }
+    )
+    assert family.coaching(week) is family.ATTENDANCE_TIP
+    assert family.coaching(week.copy().replace({3.0: 5.0})) is family.STEADY_TIP
+    low = week.copy()
+    low["school_attended"], low["exercise_rate"] = 5.0, 0.3
+    assert family.coaching(low) is family.EXERCISE_TIP
+    assert family.week_summary(week, "Maya") == (
+        "This week (5 of 7 days logged): school 3 of 5 days, home exercises 6 of 7 sessions, "
+        "active 100 minutes, coping skills used 3 times."
+    )
