@@ -5,6 +5,7 @@ Files are parsed safely (YAML SafeLoader, size limit); a bad file is reported, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -78,3 +79,10 @@ def practice_for_skill(skill: str) -> Practice | None:
     """The guided practice that goes with a coping skill, matched without case."""
     practices, _ = load_practices()
     return next((p for p in practices if p.skill.lower() == skill.lower()), None)
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown body, without its syntax (for reading-level checks)."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"^\s*(#+|[-*]|\d+\.)\s*", "", text, flags=re.M)
+    return re.sub(r"[*_`>]", "", text)

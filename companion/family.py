@@ -71,7 +71,7 @@ def coaching(week: pd.Series | None) -> Tip:
     """Coaching follows the data: missed school first, then a light exercise week."""
     if week is None:
         return STEADY_TIP
-    if week["school_days"] and week["school_attended"] < week["school_days"]:
+    if week["school_absent"]:
         return ATTENDANCE_TIP
     if week["exercise_expected"] and (week["exercise_rate"] or 0) < 0.5:
         return EXERCISE_TIP

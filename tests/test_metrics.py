@@ -225,6 +225,7 @@ def test_weekly_rows_split_the_period_into_monday_weeks():
     assert first["exercise_expected"] == 4 and first["exercise_completed"] == 1
     assert second["days"] == 3  # Mon 9 – Wed 11
     assert second["school_attended"] == 1.5 and second["school_rate"] == 0.75
+    assert first["school_absent"] == 0 and second["school_absent"] == 0
     assert second["exercise_completed"] == 1.5 and second["exercise_expected"] == 3
     assert second["active_minutes"] == 60 and second["pain_mean"] == 3.0
     assert second["mood_mean"] == 3.5 and second["coping_uses"] == 1

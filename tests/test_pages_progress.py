@@ -146,6 +146,7 @@ def test_coaching_follows_the_week():
             "days": 7,
             "school_days": 5,
             "school_attended": 3.0,
+            "school_absent": 2,
             "exercise_expected": 7.0,
             "exercise_completed": 6.0,
             "exercise_rate": 0.86,
@@ -154,9 +155,11 @@ def test_coaching_follows_the_week():
         }
     )
     assert family.coaching(week) is family.ATTENDANCE_TIP
-    assert family.coaching(week.copy().replace({3.0: 5.0})) is family.STEADY_TIP
+    part_days = week.copy()
+    part_days["school_absent"] = 0  # part days are not missed days
+    assert family.coaching(part_days) is family.STEADY_TIP
     low = week.copy()
-    low["school_attended"], low["exercise_rate"] = 5.0, 0.3
+    low["school_absent"], low["exercise_rate"] = 0, 0.3
     assert family.coaching(low) is family.EXERCISE_TIP
     assert family.week_summary(week, "Maya") == (
         "This week (5 of 7 days logged): school 3 of 5 days, home exercises 6 of 7 sessions, "

@@ -97,4 +97,32 @@ def test_teen_pages_on_a_phone(demo_server, phone, page_title, heading, name):
     phone.get_by_test_id("stSidebarNavLink").filter(has_text=page_title).first.click()
     expect(phone.get_by_role("heading", name=heading)).to_be_visible(timeout=T)
     no_script_errors(phone)
+    # Streamlit leaves the phone sidebar open after navigating; close it as a person would
+    phone.get_by_test_id("stSidebarCollapseButton").click()
+    expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_visible(timeout=T)
     shot(phone, name)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_progress_and_family_dashboard_screenshots(demo_server, browser, size):
+    from tests.browser.conftest import DESKTOP, PHONE
+
+    server, passwords = demo_server
+    context = browser.new_context(**(PHONE if size == "phone" else DESKTOP))
+    page = context.new_page()
+    try:
+        sign_in(page, server.url, "rosa.parent", passwords["rosa.parent"])
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=T)
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=T)
+        no_script_errors(page)
+        shot(page, f"parent-overview-{size}")
+        page.context.clear_cookies()
+        sign_in(page, server.url, "maya", passwords["maya"])
+        expect(page.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+        page.goto(server.url + "/teen_progress")
+        expect(page.get_by_role("heading", name="My progress")).to_be_visible(timeout=T)
+        expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=T)
+        no_script_errors(page)
+        shot(page, f"teen-progress-{size}")
+    finally:
+        context.close()
