@@ -141,7 +141,7 @@ def clean_checkin(values: dict, *, plan: plans.PlanVersion | None) -> dict:
     clean: dict = {name: _whole(values.get(name), name) for name in _RANGES}
     clean["sleep_hours"] = _sleep_hours(values.get("sleep_hours"))
     school = values.get("school")
-    if school is not None and school not in SCHOOL:
+    if school is not None and (not isinstance(school, str) or school not in SCHOOL):
         raise InvalidInput("school", "Please choose one of the school options.")
     clean["school"] = school
     pickup = values.get("early_pickup")
@@ -149,7 +149,9 @@ def clean_checkin(values: dict, *, plan: plans.PlanVersion | None) -> dict:
         raise InvalidInput("early_pickup", "Please answer yes or no.")
     clean["early_pickup"] = pickup
     activities = values.get("activities") or []
-    if not isinstance(activities, list | tuple) or any(a not in ACTIVITIES for a in activities):
+    if not isinstance(activities, list | tuple) or any(
+        not isinstance(a, str) or a not in ACTIVITIES for a in activities
+    ):
         raise InvalidInput("activities", "Please choose activities from the list.")
     clean["activities"] = list(dict.fromkeys(activities))
     clean["note"] = clean_text(values.get("note"), "note", max_length=NOTE_MAX, required=False)
@@ -171,7 +173,7 @@ def _clean_outcomes(outcomes: object, plan: plans.PlanVersion | None) -> dict[st
             continue
         if key not in keys:
             raise InvalidInput("outcomes", "That exercise isn't in your plan for that day.")
-        if status not in OUTCOMES:
+        if not isinstance(status, str) or status not in OUTCOMES:
             raise InvalidInput("outcomes", "Please mark each exercise done, part or not done.")
         cleaned[key] = status
     return cleaned

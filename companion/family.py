@@ -125,3 +125,37 @@ def list_parent_checks(db: Database, patient_id: int) -> list[dict]:
             [patient_id],
         )
     )
+
+
+def side_by_side(weeks: pd.DataFrame, checks: list[dict]) -> pd.DataFrame:
+    """Each week with a parent check: the teen's own logs beside the parent's ratings, and
+    whether they differ (two or more steps apart on the 0–4 scale)."""
+    rows = []
+    by_week = {date.fromisoformat(c["week_start"]): c for c in checks}
+    for _, week in weeks.iterrows():
+        check = by_week.get(week["week"])
+        if check is None:
+            continue
+        teen = {
+            "school": week["school_rate"],
+            "exercise": week["exercise_rate"],
+        }
+        differs = [
+            CHECK_AREAS[area]
+            for area, rate in teen.items()
+            if rate is not None and not pd.isna(rate) and abs(round(rate * 4) - check[area]) >= 2
+        ]
+        rows.append(
+            {
+                "Week": week["week"].isoformat(),
+                "Teen: school": f"{_n(week['school_attended'])} of {int(week['school_days'])}",
+                "Parent: school": RATINGS[check["school"]],
+                "Teen: exercise": f"{_n(week['exercise_completed'])} of "
+                f"{_n(week['exercise_expected'])}",
+                "Parent: exercise": RATINGS[check["exercise"]],
+                "Parent: activities": RATINGS[check["activities"]],
+                "Parent's note": check["note"],
+                "Differ on": ", ".join(differs) or "—",
+            }
+        )
+    return pd.DataFrame(rows)

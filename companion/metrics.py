@@ -434,3 +434,71 @@ def pain_has_not_moved(week_rows: pd.DataFrame) -> bool:
     matters for teens after IIPT, CLINICAL.md) between the first and last logged weeks."""
     pain = week_rows["pain_mean"].dropna()
     return len(pain) >= 3 and abs(float(pain.iloc[-1]) - float(pain.iloc[0])) < 1
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+DEFAULT_THRESHOLDS = {
+    "no_checkin_days": 5,
+    "adherence_below": 50,  # percent, over the last 14 days
+    "absences": 3,  # in the last 10 logged school days
+    "fdi_rise": 7,  # points above the discharge baseline
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    reason: str
+
+
+def flags(
+    checkins: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    versions: list[PlanVersion],
+    fdi: Series,
+    *,
+    today: date,
+    discharged_on: date,
+    thresholds: dict | None = None,
+) -> list[Flag]:
+    """PRODUCT.md §5 flags, each with its reason in words."""
+    t = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    found: list[Flag] = []
+    logged = sorted(d for d in checkins["day"] if d <= today)
+    last = logged[-1] if logged else None
+    quiet = (today - (last or discharged_on)).days
+    if quiet >= t["no_checkin_days"]:
+        since = f"since {last:%-d %B}" if last else "since discharge"
+        found.append(Flag("no_checkin", f"No check-in for {quiet} days ({since})."))
+    window = exercise_adherence(
+        versions,
+        outcomes,
+        logged,
+        start=today - timedelta(days=13),
+        end=today,
+        discharged_on=discharged_on,
+        today=today,
+    )
+    if window.rate is not None and window.rate * 100 < t["adherence_below"]:
+        found.append(
+            Flag(
+                "adherence",
+                f"Exercise adherence {window.rate:.0%} over the last 14 "
+                f"days (below {t['adherence_below']}%).",
+            )
+        )
+    school = checkins[checkins["school"].isin(["full", "part", "absent_pain", "absent_other"])]
+    recent = school[school["day"] <= today].sort_values("day").tail(10)
+    absences = int(recent["school"].isin(["absent_pain", "absent_other"]).sum())
+    if absences >= t["absences"]:
+        found.append(
+            Flag("absences", f"{absences} absences in the last {len(recent)} school days logged.")
+        )
+    if fdi.latest is not None:
+        day, score, band = fdi.latest
+        if score >= 30:
+            found.append(Flag("fdi_severe", f"FDI {score:.0f} on {day:%-d %B}: severe band."))
+        elif fdi.change is not None and fdi.change >= t["fdi_rise"]:
+            found.append(Flag("fdi_rise", f"FDI up {fdi.change:.0f} points since discharge."))
+    return found

@@ -248,6 +248,10 @@ def save_plan(
             ("change_note", change_note),
         )
     }
+    if not all(isinstance(m, str) for m in modules):
+        raise InvalidInput("modules", "Unknown check-in module.")
+    if not all(isinstance(q, str) for q in questionnaires):
+        raise InvalidInput("questionnaires", "Unknown questionnaire.")
     chosen_modules = list(dict.fromkeys(modules))
     if any(m not in MODULES for m in chosen_modules):
         raise InvalidInput("modules", "Unknown check-in module.")

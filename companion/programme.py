@@ -25,6 +25,16 @@ DEFAULTS: dict[str, object] = {
     "questionnaire_folder": "",
     "share_pain_default": False,
     "share_mood_default": False,
+    "flag_no_checkin_days": 5,
+    "flag_adherence_below": 50,
+    "flag_absences": 3,
+    "flag_fdi_rise": 7,
+}
+FLAG_LIMITS = {
+    "flag_no_checkin_days": (1, 60, "days without a check-in"),
+    "flag_adherence_below": (1, 100, "percent exercise adherence"),
+    "flag_absences": (1, 10, "absences in 10 school days"),
+    "flag_fdi_rise": (1, 60, "FDI points"),
 }
 EDITABLE = (
     "name",
@@ -35,6 +45,7 @@ EDITABLE = (
     "questionnaire_folder",
     "share_pain_default",
     "share_mood_default",
+    *FLAG_LIMITS,
 )
 _LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
 
@@ -61,6 +72,12 @@ def clean_settings(values: dict) -> dict:
             clean[key] = clean_timezone(values[key])
         elif key == "questionnaire_folder":
             clean[key] = clean_folder(values[key])
+        elif key in FLAG_LIMITS:
+            low, high, what = FLAG_LIMITS[key]
+            value = values[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidInput(key, f"Use a whole number of {what} from {low} to {high}.")
+            clean[key] = value
         elif key in ("share_pain_default", "share_mood_default"):
             if not isinstance(values[key], bool):
                 raise InvalidInput(key, "Please choose on or off.")
@@ -147,3 +164,8 @@ def help_lines(settings: dict) -> list[str]:
 def timezone_choices() -> list[str]:
     """Region/City zones for a picker, sorted."""
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def flag_thresholds(settings: dict) -> dict[str, int]:
+    """The programme's flag thresholds, in the names ``metrics.flags`` uses."""
+    return {key.removeprefix("flag_"): int(settings[key]) for key in FLAG_LIMITS}

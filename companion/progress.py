@@ -32,6 +32,7 @@ class Progress:
     sentences: dict[str, str] = field(default_factory=dict)
     shows_pain: bool = False
     shows_mood: bool = False
+    flags: list[metrics.Flag] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -65,6 +66,7 @@ def load(
     pain: bool,
     mood: bool,
     you: str = "You",
+    thresholds: dict | None = None,
 ) -> Progress:
     period = metrics.clip_period(start, end, discharged_on=patient.discharged_on, today=today)
     rows = checkins.checkins_frame(db, patient.id)
@@ -112,6 +114,19 @@ def load(
         shows_mood=mood,
     )
     result.sentences = sentences(result, you=you, today=today)
+    if pain and mood:  # flags are for the care team, who see everything
+        result.flags = metrics.flags(
+            rows,
+            outcomes,
+            versions,
+            metrics.questionnaire_series(
+                questionnaires.list_responses(db, patient.id, questionnaires.FDI_ID),
+                discharged_on=patient.discharged_on,
+            ),
+            today=today,
+            discharged_on=patient.discharged_on,
+            thresholds=thresholds,
+        )
     return result
 
 

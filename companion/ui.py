@@ -301,15 +301,25 @@ def plain_label(text: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _progress(path: str, patient_id: int, change: str, start, end, today, pain, mood, you):
+def _progress(
+    path: str, patient_id: int, change: str, start, end, today, pain, mood, you, thresholds
+):
     """Cached on the patient and the latest change: a rerun that changed nothing is cheap."""
-    from . import patients, progress
+    from . import patients, progress  # imported here: ui is imported before pages need them
 
     database = connect(path)
     try:
         patient = patients.get_patient(database, patient_id)
         return progress.load(
-            database, patient, start=start, end=end, today=today, pain=pain, mood=mood, you=you
+            database,
+            patient,
+            start=start,
+            end=end,
+            today=today,
+            pain=pain,
+            mood=mood,
+            you=you,
+            thresholds=dict(thresholds),
         )
     finally:
         database.close()
@@ -320,4 +330,7 @@ def progress_for(patient: Patient, *, start, end, today, pain: bool, mood: bool,
     from . import progress
 
     change = progress.latest_change(db(), patient.id)
-    return _progress(str(config.db_path()), patient.id, change, start, end, today, pain, mood, you)
+    thresholds = tuple(sorted(programme.flag_thresholds(settings()).items()))
+    return _progress(
+        str(config.db_path()), patient.id, change, start, end, today, pain, mood, you, thresholds
+    )

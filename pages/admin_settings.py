@@ -44,6 +44,25 @@ for problem in problems:
     st.warning(f"Not loaded — {problem}")
 
 
+st.subheader("Flags for the care team")
+cols = st.columns(2)
+for n, (key, (low, high, what)) in enumerate(programme.FLAG_LIMITS.items()):
+    cols[n % 2].number_input(what.capitalize(), low, high, value=int(current[key]), step=1, key=key)
+    ui.field_error(key)
+st.subheader("Sharing defaults")
+st.caption("Teens can always change these themselves. Off by default (PRODUCT.md §3).")
+st.toggle(
+    "Parents see pain unless the teen turns it off",
+    value=current["share_pain_default"],
+    key="share_pain_default",
+)
+st.toggle(
+    "Parents see mood unless the teen turns it off",
+    value=current["share_mood_default"],
+    key="share_mood_default",
+)
+
+
 def save() -> bool:
     programme.save_settings(ui.db(), {key: ui.value(key) for key in programme.EDITABLE}, actor=user)
     return True

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, patients, programme, questionnaires, ui
+from companion import account_care, family, patients, programme, questionnaires, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -28,6 +28,16 @@ st.page_link(
     query_params={"patient": str(patient.id)},
     icon=":material/edit_note:",
 )
+
+st.subheader("Flags")
+summary = ui.progress_for(
+    patient, start=patient.discharged_on, end=today, today=today, pain=True, mood=True
+)
+if summary.flags:
+    for flag in summary.flags:
+        st.warning(flag.reason, icon=":material/flag:")
+else:
+    st.write("No flags: check-ins, exercise, school and FDI are within the programme's limits.")
 
 st.subheader("Functional Disability Inventory")
 fdi = questionnaires.list_responses(ui.db(), patient.id, questionnaires.FDI_ID)
@@ -66,6 +76,20 @@ ui.action_button(
 )
 if recorded := ui.done("record_fdi"):
     st.success(f"Recorded: {int(recorded['score'])} — {recorded['band']}.")
+
+st.subheader("Parent checks beside the teen's logs")
+checks = family.list_parent_checks(ui.db(), patient.id)
+if not checks:
+    st.write("No weekly parent checks yet.")
+else:
+    p = ui.progress_for(
+        patient, start=patient.discharged_on, end=today, today=today, pain=True, mood=True
+    )
+    st.dataframe(family.side_by_side(p.weeks, checks), hide_index=True)
+    st.caption(
+        "“Differ on” marks weeks where the parent's rating and the teen's logs are two "
+        "or more steps apart."
+    )
 
 st.subheader("Family")
 parents = patients.list_parents(ui.db(), patient.id)

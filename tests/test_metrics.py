@@ -268,3 +268,64 @@ def test_wins_and_a_flat_pain_line():
     assert found[1] == "Longest exercise streak: 3 days in a row."
     assert found[2] == "Most-used helpful skill: Mindfulness (2 times, helpfulness 7.0 of 10)."
     assert metrics.pain_has_not_moved(frame)
+
+
+def test_flags_with_reasons_and_thresholds():
+    today = D(20)
+    rows = checkin_rows(
+        *[
+            (D(d), "absent_pain" if d in (9, 10, 11) else "full", 5, 3, 20)
+            for d in range(2, 15)
+            if date(2026, 11, d).weekday() < 5
+        ]
+    )
+    marks = outcomes((D(12), "a", "done"))
+    series = metrics.questionnaire_series(
+        [
+            {"day": "2026-11-02", "score": 20, "band": "Moderate"},
+            {"day": "2026-11-16", "score": 28, "band": "Moderate"},
+        ],
+        discharged_on=D(2),
+    )
+    found = metrics.flags(
+        rows, marks, [version(1, D(2), A)], series, today=today, discharged_on=D(2)
+    )
+    codes = {f.code: f.reason for f in found}
+    # last check-in Fri 13 Nov -> 7 quiet days
+    assert codes["no_checkin"] == "No check-in for 7 days (since 13 November)."
+    # 14 days 7–20 Nov: 14 expected, 1 done
+    assert codes["adherence"].startswith("Exercise adherence 7% over the last 14 days")
+    assert codes["absences"] == "3 absences in the last 10 school days logged."  # 2–13 Nov
+    assert codes["fdi_rise"] == "FDI up 8 points since discharge."
+    quiet = metrics.flags(
+        rows,
+        marks,
+        [version(1, D(2), A)],
+        series,
+        today=today,
+        discharged_on=D(2),
+        thresholds={"no_checkin_days": 8, "absences": 4, "adherence_below": 5, "fdi_rise": 9},
+    )
+    assert quiet == []
+
+
+def test_no_flags_for_a_teen_doing_well_and_severe_fdi_always_flags():
+    today = D(6)
+    rows = checkin_rows(*[(D(d), "full", 3, 4, 40) for d in range(2, 7)])
+    marks = outcomes(*[(D(d), "a", "done") for d in range(2, 7)])
+    fine = metrics.questionnaire_series(
+        [{"day": "2026-11-02", "score": 10, "band": "x"}], discharged_on=D(2)
+    )
+    assert (
+        metrics.flags(rows, marks, [version(1, D(2), A)], fine, today=today, discharged_on=D(2))
+        == []
+    )
+    severe = metrics.questionnaire_series(
+        [{"day": "2026-11-05", "score": 31, "band": "x"}], discharged_on=D(2)
+    )
+    assert [
+        f.code
+        for f in metrics.flags(
+            rows, marks, [version(1, D(2), A)], severe, today=today, discharged_on=D(2)
+        )
+    ] == ["fdi_severe"]

@@ -107,3 +107,13 @@ def test_fdi_totals_are_recorded_with_their_band(world, db):
     at.number_input(key="fdi_total").set_value(None)
     at.button(key="record_fdi").click().run()
     assert any("whole number from 0 to 60" in e.value for e in at.error)
+
+
+def test_flags_use_the_programmes_thresholds(world, db):
+    teen = world.teens[0]  # no check-ins since discharge
+    quiet = (local_today(db) - teen.discharged_on).days
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    assert any(w.value.startswith(f"No check-in for {quiet} days") for w in at.warning)
+    programme.save_settings(db, {"flag_no_checkin_days": quiet + 1}, actor=world.admin)
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    assert not any(w.value.startswith("No check-in") for w in at.warning)

@@ -177,3 +177,18 @@ def test_a_deactivated_user_is_signed_out_on_the_next_run(world, db):
     assert [i.value for i in at.info] == ["This isn't available to you."]
     assert "Maya" not in texts(at)
     assert app(world.parent_a, db).header[0].value.startswith("Demo")  # a new visit: sign-in
+
+
+def test_admin_edits_programme_settings_including_flag_thresholds(world, db):
+    at = app(world.admin, db, page="pages/admin_settings.py")
+    at.text_input(key="name").input("Hillside Pain Rehab")
+    at.number_input(key="flag_no_checkin_days").set_value(7)
+    at.button(key="save").click().run()
+    assert not at.exception
+    settings = programme.get_settings(db)
+    assert settings["name"] == "Hillside Pain Rehab" and settings["flag_no_checkin_days"] == 7
+    assert programme.flag_thresholds(settings)["no_checkin_days"] == 7
+    at.text_input(key="name").input("")
+    at.button(key="save").click().run()
+    assert [e.value for e in at.error] == ["This can't be empty."]
+    assert programme.get_settings(db)["name"] == "Hillside Pain Rehab"

@@ -165,3 +165,51 @@ def test_coaching_follows_the_week():
         "This week (5 of 7 days logged): school 3 of 5 days, home exercises 6 of 7 sessions, "
         "active 100 minutes, coping skills used 3 times."
     )
+
+
+def test_clinicians_see_parent_checks_beside_the_teens_logs(world, db, history):
+    teen, _ = history
+    today = programme.local_today(programme.get_settings(db))
+    # the teen logged full school days all week; the parent says "Not at all"
+    family.save_parent_check(
+        db,
+        world.parent_a,
+        teen.id,
+        ratings={"school": 0, "activities": 3, "exercise": 4},
+        note="Looked tired",
+        today=today,
+    )
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    table = next(f.value for f in at.dataframe if "Differ on" in f.value.columns)
+    row = table.iloc[-1]
+    assert row["Parent: school"] == "Not at all" and row["Parent's note"] == "Looked tired"
+    assert row["Differ on"] == "School"
+
+
+def test_parent_checks_are_only_for_linked_parents(world, db, history):
+    teen, user = history
+    today = programme.local_today(programme.get_settings(db))
+    import pytest as _pytest
+
+    from companion.errors import AccessDenied, InvalidInput
+
+    for outsider in (world.parent_b, user, world.clinician_a):
+        with _pytest.raises(AccessDenied):
+            family.save_parent_check(
+                db,
+                outsider,
+                teen.id,
+                ratings={"school": 1, "activities": 1, "exercise": 1},
+                note="",
+                today=today,
+            )
+    with _pytest.raises(InvalidInput):
+        family.save_parent_check(
+            db,
+            world.parent_a,
+            teen.id,
+            ratings={"school": 5, "activities": 1, "exercise": 1},
+            note="",
+            today=today,
+        )
+    assert family.list_parent_checks(db, teen.id) == []
