@@ -1,0 +1,60 @@
+"""The clinician's panel: figures for the last 14 days, flags first, filters, care teams."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from companion import access, checkins, panel, plans, programme
+from tests.apptest import app, texts
+from tests.conftest import TODAY
+
+
+def setup_history(db, world):
+    """Teen 1 logs every day with exercises done; teen 0 has never checked in."""
+    teen = world.teens[1]
+    plans.save_plan(db, world.clinician_a, teen.id, today=TODAY, starts_on=teen.discharged_on,
+                    exercises=[{"name": "Walk", "days_per_week": 7}],
+                    follow_ups=[TODAY + timedelta(days=5)])
+    key = plans.list_versions(db, teen.id)[0].exercises[0].key
+    rows = [{"day": TODAY - timedelta(days=n), "school": "full", "outcomes": {key: "done"}}
+            for n in range(14)]
+    checkins.import_history(db, teen, rows)
+    return teen
+
+
+def test_panel_rows_by_hand(world, db):
+    teen = setup_history(db, world)
+    table = panel.panel(db, access.visible_patients(db, world.clinician_a), today=TODAY,
+                        thresholds={})
+    by_name = table.set_index("Name")
+    row = by_name.loc[teen.display_name]
+    assert row["Check-in rate 14 d (%)"] == 100
+    assert row["Exercise adherence 14 d (%)"] == 100
+    assert row["School attendance 14 d (%)"] == 100  # every day logged "full"
+    assert row["Last check-in"] == TODAY.isoformat() and row["Flags"] == ""
+    quiet = by_name.loc[world.teens[0].display_name]
+    assert quiet["Last check-in"] == "never" and quiet["Flags"].startswith("No check-in for 10")
+    # flagged patients first, then the most recent discharges
+    assert list(table["flagged"]) == sorted(table["flagged"], reverse=True)
+
+
+def test_panel_filters(world, db):
+    teen = setup_history(db, world)
+    mine = access.visible_patients(db, world.clinician_a)
+    flagged = panel.panel(db, mine, today=TODAY, thresholds={}, flagged_only=True)
+    assert teen.display_name not in set(flagged["Name"])
+    recent = panel.panel(db, mine, today=TODAY, thresholds={}, discharged_within=20)
+    assert set(recent["Name"]) == {t.display_name for t in mine
+                                   if t.days_since_discharge(TODAY) <= 20}
+    due = panel.panel(db, mine, today=TODAY, thresholds={}, follow_up_within=7)
+    assert list(due["Name"]) == [teen.display_name]
+
+
+def test_the_panel_page_lists_only_the_care_team(world, db):
+    setup_history(db, world)
+    at = app(world.clinician_b, db)
+    page = texts(at)
+    names = set(at.dataframe[0].value["Name"])
+    assert names == {world.teens[1].display_name, world.teens[3].display_name}
+    assert world.teens[0].display_name not in page
+    assert programme.get_settings(db)  # settings read for thresholds
