@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from . import checkins, plans
+from . import checkins, plans, questionnaires
 from .identity import User
 from .patients import Patient
 
@@ -81,6 +81,20 @@ def add_plans_and_history(
         )
     _goals(db, clinician, patient, rng, today)
     checkins.import_history(db, patient, _days(db, patient, rng, today, flat_pain))
+    _fdi(db, clinician, patient, rng, today)
+
+
+def _fdi(db, clinician, patient, rng, today) -> None:
+    """FDI totals entered at discharge and at monthly visits: disability falls, more for
+    most teens than pain does (CLINICAL.md: 88% disability responders)."""
+    score = rng.randint(24, 36)
+    day = patient.discharged_on
+    while day <= today:
+        questionnaires.record_fdi_total(
+            db, patient, score, day=day, today=today, entered_by=clinician.id
+        )
+        score = max(2, score - rng.randint(3, 9))
+        day += timedelta(days=30)
 
 
 def _row(e: tuple) -> dict:

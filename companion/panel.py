@@ -52,6 +52,7 @@ def panel_row(db: Database, patient: Patient, *, today: date, thresholds: dict) 
     return {
         "patient_id": patient.id,
         "Name": patient.display_name,
+        "Flags": "; ".join(f.reason for f in flags),
         "Days since discharge": patient.days_since_discharge(today),
         "Last check-in": max(logged).isoformat() if logged else "never",
         "Check-in rate 14 d (%)": _pct(metrics.checkin_rate(logged, period).value),
@@ -61,7 +62,6 @@ def panel_row(db: Database, patient: Patient, *, today: date, thresholds: dict) 
         "FDI band": "" if fdi.latest is None else fdi.latest[2],
         "FDI change": None if fdi.change is None else int(fdi.change),
         "Next follow-up": follow_ups[0].isoformat() if follow_ups else "",
-        "Flags": "; ".join(f.reason for f in flags),
         "flagged": bool(flags),
     }
 

@@ -12,20 +12,29 @@ from tests.conftest import TODAY
 def setup_history(db, world):
     """Teen 1 logs every day with exercises done; teen 0 has never checked in."""
     teen = world.teens[1]
-    plans.save_plan(db, world.clinician_a, teen.id, today=TODAY, starts_on=teen.discharged_on,
-                    exercises=[{"name": "Walk", "days_per_week": 7}],
-                    follow_ups=[TODAY + timedelta(days=5)])
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        exercises=[{"name": "Walk", "days_per_week": 7}],
+        follow_ups=[TODAY + timedelta(days=5)],
+    )
     key = plans.list_versions(db, teen.id)[0].exercises[0].key
-    rows = [{"day": TODAY - timedelta(days=n), "school": "full", "outcomes": {key: "done"}}
-            for n in range(14)]
+    rows = [
+        {"day": TODAY - timedelta(days=n), "school": "full", "outcomes": {key: "done"}}
+        for n in range(14)
+    ]
     checkins.import_history(db, teen, rows)
     return teen
 
 
 def test_panel_rows_by_hand(world, db):
     teen = setup_history(db, world)
-    table = panel.panel(db, access.visible_patients(db, world.clinician_a), today=TODAY,
-                        thresholds={})
+    table = panel.panel(
+        db, access.visible_patients(db, world.clinician_a), today=TODAY, thresholds={}
+    )
     by_name = table.set_index("Name")
     row = by_name.loc[teen.display_name]
     assert row["Check-in rate 14 d (%)"] == 100
@@ -44,8 +53,9 @@ def test_panel_filters(world, db):
     flagged = panel.panel(db, mine, today=TODAY, thresholds={}, flagged_only=True)
     assert teen.display_name not in set(flagged["Name"])
     recent = panel.panel(db, mine, today=TODAY, thresholds={}, discharged_within=20)
-    assert set(recent["Name"]) == {t.display_name for t in mine
-                                   if t.days_since_discharge(TODAY) <= 20}
+    assert set(recent["Name"]) == {
+        t.display_name for t in mine if t.days_since_discharge(TODAY) <= 20
+    }
     due = panel.panel(db, mine, today=TODAY, thresholds={}, follow_up_within=7)
     assert list(due["Name"]) == [teen.display_name]
 
