@@ -55,7 +55,7 @@ def _create_admin(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     database = db.connect(args.db, migrate=True)
     try:
-        made = demo.create_demo(database, seed=args.seed, teens=args.teens)
+        made = demo.create_demo(database, seed=args.seed, teens=args.teens, days=args.days)
     except InvalidInput as problem:
         print(problem.message, file=sys.stderr)
         return 2
@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     demo_cmd = sub.add_parser("demo", help="fill an empty database with demo data")
     demo_cmd.add_argument("--seed", type=int, default=7)
     demo_cmd.add_argument("--teens", type=int, default=4)
+    demo_cmd.add_argument(
+        "--days", type=int, default=120, help="the longest history: discharges 10 to DAYS ago"
+    )
     demo_cmd.set_defaults(run=_demo)
     args = parser.parse_args(argv)
     return args.run(args)

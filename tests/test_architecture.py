@@ -72,3 +72,27 @@ def test_every_page_asks_ui_who_the_user_is():
 def test_user_text_is_never_rendered_as_html():
     for path in [*PAGES, ROOT / "app.py", *COMPANION]:
         assert "unsafe_allow_html" not in path.read_text(), path.name
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_chart_and_theme_colours_pass_wcag_aa_on_white():
+    import tomllib
+
+    from companion import charts
+
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
+    for colour in (charts.PRIMARY, charts.SECOND, charts.GRID, theme["primaryColor"]):
+        assert contrast(colour, "#ffffff") >= 4.5, colour
+    # band shading sits behind dark text and marks: dark marks stay readable on every band
+    for shade in charts.BAND_COLOURS.values():
+        assert contrast(charts.PRIMARY, shade) >= 4.5, shade

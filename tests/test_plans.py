@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from companion import access, plans
 from companion.errors import AccessDenied, InvalidInput
@@ -180,3 +182,60 @@ def test_table_edits_apply_to_the_exercise_rows():
         {"name": "Swim", "days_per_week": 2, "dose": None},
     ]
     assert plans.apply_table_edits(rows, {}) == rows
+
+
+# --- property-based: a whole version or InvalidInput, never a partial one -----------------
+
+
+_any = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 20),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=2),
+)
+_exercise = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": _any,
+        "dose": _any,
+        "days_per_week": _any,
+        "instructions": _any,
+        "video_url": _any,
+        "key": _any,
+    },
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    exercises=st.lists(_exercise, max_size=4),
+    skills=st.lists(_any, max_size=3),
+    modules=st.lists(_any, max_size=2),
+    follow_ups=st.lists(_any, max_size=2),
+)
+def test_any_plan_saves_whole_or_raises_invalid_input(
+    world, db, exercises, skills, modules, follow_ups
+):
+    before = db.execute("SELECT COUNT(*) FROM plan_versions").fetchone()[0]
+    rows_before = db.execute("SELECT COUNT(*) FROM plan_exercises").fetchone()[0]
+    try:
+        version = plans.save_plan(
+            db,
+            world.clinician_a,
+            world.teens[0].id,
+            today=TODAY,
+            exercises=exercises,
+            coping_skills=skills,
+            modules=modules,
+            follow_ups=follow_ups,
+        )
+    except InvalidInput:
+        assert db.execute("SELECT COUNT(*) FROM plan_versions").fetchone()[0] == before
+        assert db.execute("SELECT COUNT(*) FROM plan_exercises").fetchone()[0] == rows_before
+        return
+    assert len(version.exercises) == len(exercises)
+    assert db.execute("SELECT COUNT(*) FROM plan_versions").fetchone()[0] == before + 1
