@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import access, accounts, programme
+from . import access, accounts, audit, patients, programme
 from .access import Permission
 from .db import transaction
 from .errors import AccessDenied, InvalidInput
@@ -86,3 +86,34 @@ def issue_family_code(db: Database, actor: User, patient_id: int) -> str:
 def set_active(db: Database, actor: User, target_id: int, active: bool) -> None:
     access.require_role(actor, Role.ADMIN)
     accounts.set_active(db, target_id, active, actor=actor)
+
+
+def _may_manage_care_team(db: Database, actor: User, patient_id: int) -> None:
+    if actor is not None and actor.active and actor.role is Role.ADMIN:
+        return
+    access.require(db, actor, Permission.EDIT_PLAN, patient_id)
+
+
+def add_to_care_team(db: Database, actor: User, patient_id: int, clinician_id: int) -> None:
+    """An admin, or a clinician already on the care team, adds a clinician to it."""
+    _may_manage_care_team(db, actor, patient_id)
+    if not isinstance(clinician_id, int):
+        raise InvalidInput("care_team", "Please choose a clinician.")
+    clinician = accounts.get_user(db, clinician_id)
+    patients.add_to_care_team(db, patient_id, clinician, actor=actor)
+
+
+def remove_from_care_team(db: Database, actor: User, patient_id: int, clinician_id: int) -> None:
+    """Take a clinician off a care team; a care team is never left empty."""
+    _may_manage_care_team(db, actor, patient_id)
+    with transaction(db):
+        members = patients.care_team(db, patient_id)
+        if clinician_id not in {m["id"] for m in members}:
+            raise InvalidInput("care_team", "That clinician isn't on the care team.")
+        if len(members) == 1:
+            raise InvalidInput("care_team", "A teen always needs at least one clinician.")
+        db.execute(
+            "DELETE FROM care_team WHERE patient_id = ? AND clinician_id = ?",
+            [patient_id, clinician_id],
+        )
+        audit.record(db, actor, "care_team_remove", patient_id=patient_id, detail=str(clinician_id))

@@ -458,3 +458,14 @@ def import_history(db: Database, patient: Patient, rows: list[dict]) -> int:
             for use in clean["coping"]:
                 _insert_use(db, patient.id, day, use["skill"], use["helpfulness"], "checkin", now)
     return len(rows)
+
+
+def checkins_text(db: Database, patient_id: int, *, start: date, end: date) -> list[dict]:
+    """Notes and questions written in a period (for the care team only)."""
+    return list(
+        db.query(
+            "SELECT day, note, question FROM checkins WHERE patient_id = ? AND day BETWEEN ? AND ?"
+            " AND (note != '' OR question != '') ORDER BY day",
+            [patient_id, start.isoformat(), end.isoformat()],
+        )
+    )

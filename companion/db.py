@@ -310,3 +310,24 @@ def m003_sharing_and_parent_checks(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m004_visits(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            clinician_id INTEGER REFERENCES users(id),
+            pain INTEGER CHECK (pain BETWEEN 0 AND 10),
+            fdi_total INTEGER CHECK (fdi_total BETWEEN 0 AND 60),
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX visits_patient ON visits(patient_id, day);
+        """,
+    )

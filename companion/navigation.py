@@ -46,6 +46,7 @@ PAGES: tuple[PageSpec, ...] = (
     _p("pages/parent_overview.py", "Overview", ":material/family_restroom:", P),
     _p("pages/clinician_patients.py", "My patients", ":material/groups:", C),
     _p("pages/clinician_enrol.py", "Enrol a teen", ":material/person_add:", C),
+    _p("pages/clinician_followup.py", "Follow-up", ":material/monitoring:", C),
     _p("pages/clinician_patient.py", "Patient", ":material/badge:", C),
     _p("pages/clinician_plan.py", "Care plan", ":material/edit_note:", C),
     _p("pages/admin_users.py", "Users", ":material/manage_accounts:", A),

@@ -230,3 +230,13 @@ def add_to_care_team(db: Database, patient_id: int, clinician: User, *, actor: U
             [patient_id, clinician.id],
         )
         audit.record(db, actor, "care_team_add", patient_id=patient_id, detail=clinician.username)
+
+
+def care_team(db: Database, patient_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT u.id, u.username, u.display_name FROM care_team c JOIN users u"
+            " ON u.id = c.clinician_id WHERE c.patient_id = ? ORDER BY u.display_name",
+            [patient_id],
+        )
+    )

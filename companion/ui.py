@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from . import access, config, csrf, passwords, programme, sessions
 from .access import Permission
 from .db import connect, migrations
-from .errors import AccessDenied, InvalidInput
+from .errors import AccessDenied, InvalidInput, NotFound
 from .identity import Role, User
 from .patients import Patient
 
@@ -193,7 +193,7 @@ def run_action(key: str, action: Callable[[], object]) -> None:
         results["done"][key] = action()
     except InvalidInput as problem:
         results["errors"] = {problem.field: problem.message}
-    except AccessDenied as denied:
+    except (AccessDenied, NotFound) as denied:
         results["errors"] = {"_form": str(denied)}
 
 
@@ -334,3 +334,13 @@ def progress_for(patient: Patient, *, start, end, today, pain: bool, mood: bool,
     return _progress(
         str(config.db_path()), patient.id, change, start, end, today, pain, mood, you, thresholds
     )
+
+
+def with_db(work: Callable[[Database], object]) -> object:
+    """Run ``work`` on a connection of its own (for deferred downloads, which run after the
+    script run that drew the button has closed its connection)."""
+    database = connect(config.db_path())
+    try:
+        return work(database)
+    finally:
+        database.close()

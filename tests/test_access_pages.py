@@ -20,6 +20,7 @@ RECORD_PAGES = {
     "pages/clinician_patients.py",
     "pages/clinician_patient.py",
     "pages/clinician_plan.py",
+    "pages/clinician_followup.py",
 }
 # Pages about accounts, not records: admins may list every account and the audit log of
 # who did what (PRODUCT.md §3); neither holds clinical content.

@@ -117,3 +117,16 @@ def test_flags_use_the_programmes_thresholds(world, db):
     programme.save_settings(db, {"flag_no_checkin_days": quiet + 1}, actor=world.admin)
     at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
     assert not any(w.value.startswith("No check-in") for w in at.warning)
+
+
+def test_adding_a_clinician_to_the_care_team_from_the_patient_page(world, db):
+    from companion import patients
+
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    at.button(key="add_team").click().run()  # nobody chosen
+    assert any("Please choose a clinician." in e.value for e in at.error)
+    at.selectbox(key="add_clinician").set_value(world.clinician_b.id)
+    at.button(key="add_team").click().run()
+    assert not at.exception
+    assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)

@@ -1,0 +1,107 @@
+"""The follow-up view (AppTest), recording a visit and the CSV export with its audit row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from companion import audit, checkins, plans, programme, questionnaires, visits
+from companion.errors import AccessDenied, InvalidInput
+from tests.apptest import app, texts
+
+
+@pytest.fixture
+def followed(world, db):
+    teen = world.teens[1]
+    today = programme.local_today(programme.get_settings(db))
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=today,
+        starts_on=teen.discharged_on,
+        exercises=[{"name": "Walk", "days_per_week": 7}],
+    )
+    key = plans.list_versions(db, teen.id)[0].exercises[0].key
+    rows = [
+        {
+            "day": today - timedelta(days=n),
+            "school": "full",
+            "pain": 4,
+            "outcomes": {key: "done" if n % 2 else "part"},
+            "question": "Can I swim?" if n == 3 else "",
+        }
+        for n in range(20)
+    ]
+    checkins.import_history(db, teen, rows)
+    return teen, today
+
+
+def test_the_follow_up_view_shows_the_period_with_denominators(world, db, followed):
+    teen, today = followed
+    at = app(world.clinician_a, db, page="pages/clinician_followup.py", patient=teen.id)
+    assert not at.exception
+    page = texts(at)
+    assert "No visit recorded yet" in page
+    assert "Can I swim?" in page
+    metric = {m.label: m for m in at.metric}
+    assert metric["Check-in rate"].value  # shown with its denominator as help
+    table = at.dataframe[0].value
+    assert list(table["Exercise"]) == ["Walk"]
+
+
+def test_recording_a_visit_starts_the_next_period(world, db, followed):
+    teen, today = followed
+    visit_day = today - timedelta(days=5)
+    visits.record_visit(
+        db,
+        world.clinician_a,
+        teen.id,
+        day=visit_day,
+        today=today,
+        pain=3,
+        fdi_total=18,
+        notes="Doing well",
+    )
+    assert visits.last_visit_day(db, teen.id) == visit_day
+    assert questionnaires.list_responses(db, teen.id, questionnaires.FDI_ID)[-1]["score"] == 18
+    at = app(world.clinician_a, db, page="pages/clinician_followup.py", patient=teen.id)
+    assert f"{visit_day:%-d %b %Y} to {today:%-d %b %Y} (6 days)" in texts(at)
+    with pytest.raises(InvalidInput):
+        visits.record_visit(
+            db,
+            world.clinician_a,
+            teen.id,
+            day=today + timedelta(days=1),
+            today=today,
+            pain=None,
+            fdi_total=None,
+            notes="",
+        )
+    with pytest.raises(AccessDenied):
+        visits.record_visit(
+            db, world.parent_b, teen.id, day=today, today=today, pain=None, fdi_total=None, notes=""
+        )
+
+
+def test_the_csv_holds_the_period_names_no_one_and_is_audited(world, db, followed):
+    teen, today = followed
+    start = today - timedelta(days=6)
+    data = visits.daily_csv(db, world.clinician_a, teen.id, start=start, end=today)
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert [r["day"] for r in rows] == [(start + timedelta(days=n)).isoformat() for n in range(7)]
+    name = visits.csv_filename(teen.id, start, today)
+    assert teen.display_name.lower() not in name and teen.username not in name
+    entry = audit.list_entries(db, limit=1)[0]
+    assert entry["action"] == "export_csv" and entry["patient_id"] == teen.id
+    with pytest.raises(AccessDenied):
+        visits.daily_csv(
+            db,
+            world.parent_b,  # the linked parent: never the daily notes
+            teen.id,
+            start=start,
+            end=today,
+        )
