@@ -26,12 +26,33 @@ def record(
     )
 
 
-def list_entries(db: Database, *, limit: int = 200) -> list[dict]:
-    return list(
-        db.query(
-            "SELECT a.at, u.username AS actor, a.action, a.patient_id, a.detail"
-            " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
-            " ORDER BY a.id DESC LIMIT ?",
-            [limit],
-        )
+def list_entries(
+    db: Database,
+    *,
+    limit: int = 200,
+    actor: str | None = None,
+    patient_id: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[dict]:
+    """Newest first, filtered by actor username, patient and UTC date range (inclusive)."""
+    where, params = [], []
+    if actor:
+        where.append("u.username = ?")
+        params.append(actor)
+    if patient_id is not None:
+        where.append("a.patient_id = ?")
+        params.append(patient_id)
+    if since:
+        where.append("a.at >= ?")
+        params.append(since)
+    if until:
+        where.append("a.at < date(?, '+1 day')")
+        params.append(until)
+    sql = (
+        "SELECT a.at, u.username AS actor, a.action, a.patient_id, a.detail"
+        " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
     )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return list(db.query(sql + " ORDER BY a.id DESC LIMIT ?", [*params, limit]))

@@ -1,15 +1,43 @@
-"""Audit log: who did what to whose record (read-only)."""
+"""Audit log: who did what to whose record (read-only), filtered and downloadable."""
 
+import io
+
+import pandas as pd
 import streamlit as st
 
-from companion import audit, ui
+from companion import accounts, audit, ui
 from companion.identity import Role
 
 ui.require_user(Role.ADMIN)
 st.title("Audit log")
-entries = audit.list_entries(ui.db())
+st.caption(
+    "Every clinician view and export of a record, and every account change. "
+    "The log can't be changed from the app."
+)
+database = ui.db()
+users = [""] + [r["username"] for r in accounts.list_users(database)]
+cols = st.columns(2)
+actor = cols[0].selectbox("Who", users, format_func=lambda u: u or "Everyone", key="who")
+patient = cols[1].number_input(
+    "Patient id", min_value=1, value=None, step=1, key="patient_id", placeholder="any"
+)
+cols = st.columns(2)
+since = cols[0].date_input("From", value=None, key="since", format="YYYY-MM-DD")
+until = cols[1].date_input("To", value=None, key="until", format="YYYY-MM-DD")
+entries = audit.list_entries(
+    database,
+    limit=5000,
+    actor=actor or None,
+    patient_id=patient,
+    since=since.isoformat() if since else None,
+    until=until.isoformat() if until else None,
+)
 if not entries:
-    st.info("Nothing has been recorded yet.")
-else:
-    st.caption("The latest 200 entries. The log can't be changed from the app.")
-    st.dataframe(entries, hide_index=True)
+    st.info("Nothing recorded for these filters.")
+    st.stop()
+frame = pd.DataFrame(entries)
+st.dataframe(frame.head(500), hide_index=True)
+st.caption(f"{len(entries)} entries (the newest 500 shown; the download holds them all).")
+buffer = io.StringIO()
+frame.to_csv(buffer, index=False)
+st.download_button("Download (CSV)", buffer.getvalue(), file_name="audit-log.csv", mime="text/csv")

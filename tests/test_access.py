@@ -134,3 +134,18 @@ def test_a_programme_may_change_the_sharing_default(world, db):
     assert access.sharing(db, world.teens[0]) == {"pain": True, "mood": False}
     access.set_sharing(db, world.teen_users[0], world.teens[0].id, pain=False, mood=False)
     assert access.sharing(db, world.teens[0]) == {"pain": False, "mood": False}
+
+
+def test_the_audit_log_filters_by_user_patient_and_date(world, db):
+    from companion import audit
+
+    access.require(db, world.clinician_a, Permission.VIEW_NOTES, world.teens[0].id, audit_view=True)
+    access.require(db, world.clinician_b, Permission.VIEW_NOTES, world.teens[1].id, audit_view=True)
+    mine = audit.list_entries(db, actor="dr.rivera", patient_id=world.teens[0].id)
+    actions = [e["action"] for e in mine]
+    assert actions[0] == "view:view_notes" and "enrol" in actions  # newest first
+    assert audit.list_entries(db, actor="pt.okafor", patient_id=world.teens[0].id) == []
+    assert audit.list_entries(db, since="2999-01-01") == []
+    assert len(audit.list_entries(db, until="2999-01-01")) == len(
+        audit.list_entries(db, limit=10**6)
+    )
