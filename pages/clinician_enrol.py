@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import patients, programme, ui
+from companion import enrolment, patients, programme, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.CLINICIAN)
@@ -11,14 +11,30 @@ today = programme.local_today(ui.settings())
 
 made = ui.done("enrol")
 if made:
-    patient, code = made
-    ui.show_code(code, f"{patient.display_name} is enrolled. Their activation code:")
-    st.write(f"They sign in as **{ui.esc(patient.username)}** after choosing a password with it.")
+    patient, code, family_code = made
+    address = (st.context.url or "").split("/clinician_enrol")[0] or "this app's address"
+    st.success(
+        f"{patient.display_name} is enrolled. Hand this sheet to the family now: the codes "
+        "are shown only once."
+    )
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(ui.settings()['name'])} — getting started**")
+        st.text(
+            f"1. On your phone, open {address}\n"
+            "2. Choose “I have an invite code”.\n"
+            f"3. Teen: enter the code {code} and choose a password.\n"
+            f"   Then sign in as {patient.username}.\n"
+            f"4. Parent: enter the family code {family_code} and make your own account.\n"
+            "Codes work once and expire in 7 days. Ask the care team for new ones if needed.\n"
+            "This app isn't watched in real time. In an emergency call "
+            f"{ui.settings()['emergency_number']}."
+        )
+    st.caption("Print this page with your browser's print command, or copy the codes.")
     st.page_link(
-        "pages/clinician_patient.py",
-        label="Open their page",
+        "pages/clinician_plan.py",
+        label="Next: write the care plan",
         query_params={"patient": str(patient.id)},
-        icon=":material/badge:",
+        icon=":material/edit_note:",
     )
     st.stop()
 
@@ -61,10 +77,19 @@ st.selectbox(
     key="diagnosis_group",
 )
 ui.field_error("diagnosis_group")
+st.markdown("**Baseline at discharge** (optional)")
+cols = st.columns(2)
+cols[0].number_input(
+    "FDI total (0–60)", 0, 60, value=None, step=1, key="baseline_fdi", placeholder="if measured"
+)
+cols[1].number_input(
+    "Pain (0–10)", 0, 10, value=None, step=1, key="baseline_pain", placeholder="if asked"
+)
+ui.field_error("fdi_total", "visit_pain")
 
 
 def enrol():
-    return patients.enrol_teen(
+    return enrolment.enrol_at_discharge(
         ui.db(),
         user,
         display_name=ui.value("display_name", ""),
@@ -73,6 +98,8 @@ def enrol():
         discharged_on=ui.value("discharged_on"),
         diagnosis_group=ui.value("diagnosis_group"),
         today=today,
+        baseline_fdi=ui.value("baseline_fdi"),
+        baseline_pain=ui.value("baseline_pain"),
     )
 
 

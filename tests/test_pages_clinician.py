@@ -17,11 +17,21 @@ def test_enrol_a_teen_shows_the_activation_code_once(world, db):
     at.text_input(key="display_name").input("Noor")
     at.text_input(key="username").input("noor")
     at.selectbox(key="diagnosis_group").set_value("Chronic headache")
+    at.number_input(key="baseline_fdi").set_value(33)
     at.button(key="enrol").click().run()
     assert not at.exception
-    code = at.code[0].value
-    assert accounts.describe_code(db, code) == {"purpose": "activate", "username": "noor"}
-    assert "shown only once" in texts(at)
+    sheet = texts(at)
+    assert "shown only once" in sheet
+    import re
+
+    teen_code, family_code = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", sheet)[:2]
+    assert accounts.describe_code(db, teen_code) == {"purpose": "activate", "username": "noor"}
+    assert accounts.describe_code(db, family_code)["purpose"] == "link_parent"
+    from companion import patients, questionnaires
+
+    noor = patients.find_patient_for_user(db, accounts.find_user_by_username(db, "noor").id)
+    baseline = questionnaires.list_responses(db, noor.id, questionnaires.FDI_ID)
+    assert [(r["score"], r["band"]) for r in baseline] == [(33, "Severe disability")]
 
 
 def test_enrol_refuses_a_taken_username_beside_the_field(world, db):
