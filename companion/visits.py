@@ -125,3 +125,33 @@ def _checkins_between(db: Database, patient_id: int, start: date, end: date) -> 
             [patient_id, start.isoformat(), end.isoformat()],
         )
     )
+
+
+def report_filename(patient_id: int, start: date, end: date) -> str:
+    return f"followup-patient-{patient_id}-{start.isoformat()}-to-{end.isoformat()}.pdf"
+
+
+def followup_report(
+    db: Database, clinician: User, patient_id: int, progress, *, programme_name: str, today: date
+) -> bytes:
+    """The one-page PDF for a period the clinician is looking at; audited."""
+    from . import checkins, reports
+
+    patient = access.require(db, clinician, Permission.VIEW_NOTES, patient_id)
+    period = progress.period
+    questions = [
+        q
+        for q in checkins.checkins_text(db, patient.id, start=period.start, end=period.end)
+        if q["question"]
+    ]
+    data = reports.followup_pdf(
+        progress, patient, programme_name=programme_name, questions=questions, today=today
+    )
+    audit.record(
+        db,
+        clinician,
+        "export_pdf",
+        patient_id=patient.id,
+        detail=f"{period.start.isoformat()}..{period.end.isoformat()}",
+    )
+    return data

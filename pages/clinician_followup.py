@@ -211,11 +211,27 @@ st.page_link(
 
 st.subheader("Download")
 period = p.period
-st.download_button(
+programme_name = ui.settings()["name"]  # read now: downloads run after this script run
+cols = st.columns(2)
+cols[0].download_button(
     "Daily data (CSV)",
     lambda: ui.with_db(
         lambda db: visits.daily_csv(db, user, patient.id, start=period.start, end=period.end)
     ),
     file_name=visits.csv_filename(patient.id, period.start, period.end),
     mime="text/csv",
+)
+cols[1].download_button(
+    "One-page report (PDF)",
+    lambda: ui.with_db(
+        lambda db: visits.followup_report(
+            db, user, patient.id, p, programme_name=programme_name, today=today
+        )
+    ),
+    file_name=visits.report_filename(patient.id, period.start, period.end),
+    mime="application/pdf",
+)
+st.caption(
+    "File names carry an identifier and the period, never a name. Every download is "
+    "written to the audit log."
 )

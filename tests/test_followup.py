@@ -105,3 +105,27 @@ def test_the_csv_holds_the_period_names_no_one_and_is_audited(world, db, followe
             start=start,
             end=today,
         )
+
+
+def test_the_pdf_opens_and_holds_the_period_and_the_figures_on_screen(world, db, followed):
+    import pypdf
+
+    from companion import progress, reports
+
+    teen, today = followed
+    start = today - timedelta(days=13)
+    p = progress.load(db, teen, start=start, end=today, today=today, pain=True, mood=True)
+    data = visits.followup_report(db, world.clinician_a, teen.id, p,
+                                  programme_name="Hillside Pain Rehab", today=today)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert f"{start:%-d %b %Y} to {today:%-d %b %Y} (14 days)" in text
+    for label, value in reports.figures(p):
+        assert label in text
+        assert " ".join(value.split())[:40] in text, value
+    assert "Can I swim?" in text
+    assert audit.list_entries(db, limit=1)[0]["action"] == "export_pdf"
+    assert visits.report_filename(teen.id, start, today).startswith(f"followup-patient-{teen.id}-")
+    with pytest.raises(AccessDenied):
+        visits.followup_report(db, world.parent_b, teen.id, p, programme_name="x", today=today)

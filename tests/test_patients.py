@@ -61,15 +61,18 @@ def test_enrolment_at_discharge_is_all_or_nothing(world, db):
     from companion import enrolment, questionnaires, visits
 
     patient, code, family_code = enrolment.enrol_at_discharge(
-        db, world.clinician_a, today=TODAY, baseline_fdi=28, baseline_pain=6, **OK)
+        db, world.clinician_a, today=TODAY, baseline_fdi=28, baseline_pain=6, **OK
+    )
     assert accounts.describe_code(db, family_code)["purpose"] == "link_parent"
     assert [v["pain"] for v in visits.list_visits(db, patient.id)] == [6]
     assert questionnaires.list_responses(db, patient.id)[0]["score"] == 28
     before = len(accounts.list_users(db))
     with pytest.raises(InvalidInput):
-        enrolment.enrol_at_discharge(db, world.clinician_a, today=TODAY, baseline_fdi=61,
-                                     **{**OK, "username": "other"})
+        enrolment.enrol_at_discharge(
+            db, world.clinician_a, today=TODAY, baseline_fdi=61, **{**OK, "username": "other"}
+        )
     with pytest.raises(InvalidInput):
-        enrolment.enrol_at_discharge(db, world.clinician_a, today=TODAY, baseline_pain=11,
-                                     **{**OK, "username": "other"})
+        enrolment.enrol_at_discharge(
+            db, world.clinician_a, today=TODAY, baseline_pain=11, **{**OK, "username": "other"}
+        )
     assert len(accounts.list_users(db)) == before
