@@ -115,8 +115,9 @@ def test_the_pdf_opens_and_holds_the_period_and_the_figures_on_screen(world, db,
     teen, today = followed
     start = today - timedelta(days=13)
     p = progress.load(db, teen, start=start, end=today, today=today, pain=True, mood=True)
-    data = visits.followup_report(db, world.clinician_a, teen.id, p,
-                                  programme_name="Hillside Pain Rehab", today=today)
+    data = visits.followup_report(
+        db, world.clinician_a, teen.id, p, programme_name="Hillside Pain Rehab", today=today
+    )
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
