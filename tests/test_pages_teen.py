@@ -179,3 +179,27 @@ def test_exercise_names_are_shown_as_typed(world, db, planned):
     labels = [b.label for b in at.button_group]
     assert "Walk **fast** (20 min)" in labels, labels
     assert r"**Walk \*\*fast\*\* \(20 min\)**" in [m.value for m in at.markdown]
+
+
+def test_a_due_questionnaire_appears_above_the_form_and_is_saved(world, db):
+    from companion import questionnaires
+
+    teen, user = world.teens[0], world.teen_users[0]
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        questionnaires=["readiness-ruler"],
+    )
+    at = app(user, db)
+    assert "Ready to keep going" in texts(at)
+    at.button(key="answer_readiness-ruler").click().run()  # nothing chosen yet
+    assert any("answer" in e.value.lower() for e in at.error)
+    at.radio(key="q_readiness-ruler_ready").set_value(8)
+    at.button(key="answer_readiness-ruler").click().run()
+    assert not at.exception
+    rows = questionnaires.list_responses(db, teen.id, "readiness-ruler")
+    assert [(r["score"], r["band"]) for r in rows] == [(8, "Ready")]
+    assert "Ready to keep going" not in texts(app(user, db))  # not due again for 14 days
