@@ -344,3 +344,14 @@ def with_db(work: Callable[[Database], object]) -> object:
         return work(database)
     finally:
         database.close()
+
+
+def audit_period_view(user: User, patient: Patient, what: str, start, end) -> None:
+    """Write "who looked at which patient's what, for which period" once per session."""
+    from . import audit
+
+    key = (what, patient.id, str(start), str(end))
+    seen = st.session_state.setdefault("_audited_periods", set())
+    if key not in seen:
+        audit.record(db(), user, f"view:{what}", patient_id=patient.id, detail=f"{start}..{end}")
+        seen.add(key)

@@ -51,6 +51,7 @@ if p.period is None:
     st.info("That period is before discharge.")
     st.stop()
 st.caption(f"{p.period.start:%-d %b %Y} to {p.period.end:%-d %b %Y} ({p.period.days} days)")
+ui.audit_period_view(user, patient, "followup", p.period.start, p.period.end)
 
 for flag in p.flags:
     st.warning(flag.reason, icon=":material/flag:")

@@ -130,3 +130,17 @@ def test_the_pdf_opens_and_holds_the_period_and_the_figures_on_screen(world, db,
     assert visits.report_filename(teen.id, start, today).startswith(f"followup-patient-{teen.id}-")
     with pytest.raises(AccessDenied):
         visits.followup_report(db, world.parent_b, teen.id, p, programme_name="x", today=today)
+
+
+def test_each_follow_up_period_viewed_is_audited_with_its_dates(world, db, followed):
+    teen, today = followed
+    at = app(world.clinician_a, db, page="pages/clinician_followup.py", patient=teen.id)
+    at.button_group(key="followup_period").set_value("Last 30 days").run()
+    rows = [
+        e
+        for e in audit.list_entries(db, actor="dr.rivera", patient_id=teen.id)
+        if e["action"] == "view:followup"
+    ]
+    start = max(today - timedelta(days=29), teen.discharged_on)
+    assert f"{start.isoformat()}..{today.isoformat()}" in {r["detail"] for r in rows}
+    assert len(rows) == 2  # the default period, then the 30 days
