@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, accounts, ui
+from companion import account_care, accounts, patients, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.ADMIN)
@@ -87,3 +87,52 @@ if ui.done("deactivate"):
     st.success("Deactivated. Their sessions have ended.")
 if ui.done("reactivate"):
     st.success("Reactivated.")
+
+st.subheader("Care teams")
+teens = {r["id"]: f"{r['display_name']} ({r['username']})" for r in rows if r["role"] == "teen"}
+if not teens:
+    st.write("No teens enrolled yet.")
+    st.stop()
+st.selectbox("Teen", list(teens), format_func=teens.get, key="team_teen")
+patient = patients.find_patient_for_user(ui.db(), ui.value("team_teen"))
+if patient is None:
+    st.stop()
+team = patients.care_team(ui.db(), patient.id)
+st.text("On the care team: " + (", ".join(m["display_name"] for m in team) or "nobody"))
+clinicians = {
+    r["id"]: f"{r['display_name']} ({r['username']})"
+    for r in rows
+    if r["role"] == "clinician" and r["active"]
+}
+st.selectbox(
+    "Clinician",
+    list(clinicians),
+    format_func=clinicians.get,
+    index=None,
+    key="team_clinician",
+    placeholder="Choose a clinician",
+)
+cols = st.columns(2)
+with cols[0]:
+    ui.action_button(
+        "Add to care team",
+        lambda: (
+            account_care.add_to_care_team(ui.db(), user, patient.id, ui.value("team_clinician"))
+            or True
+        ),
+        key="admin_add_team",
+        primary=False,
+    )
+with cols[1]:
+    ui.action_button(
+        "Remove from care team",
+        lambda: (
+            account_care.remove_from_care_team(
+                ui.db(), user, patient.id, ui.value("team_clinician")
+            )
+            or True
+        ),
+        key="admin_remove_team",
+        primary=False,
+    )
+ui.field_error("care_team")

@@ -192,3 +192,18 @@ def test_admin_edits_programme_settings_including_flag_thresholds(world, db):
     at.button(key="save").click().run()
     assert [e.value for e in at.error] == ["This can't be empty."]
     assert programme.get_settings(db)["name"] == "Hillside Pain Rehab"
+
+
+def test_an_admin_changes_a_care_team(world, db):
+    from companion import patients
+
+    teen = world.teens[0]
+    at = app(world.admin, db, page="pages/admin_users.py")
+    at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
+    at.selectbox(key="team_clinician").set_value(world.clinician_b.id)
+    at.button(key="admin_add_team").click().run()
+    assert not at.exception
+    assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
+    at.selectbox(key="team_clinician").set_value(world.clinician_a.id)
+    at.button(key="admin_remove_team").click().run()
+    assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
