@@ -44,6 +44,22 @@ ACTIVITIES = (
     "Outdoor play",
     "Other",
 )
+# The check-in's own fields, in form order (exercise outcomes and coping uses live apart).
+FIELDS = (
+    "pain",
+    "mood",
+    "sleep_hours",
+    "sleep_quality",
+    "school",
+    "nurse_visits",
+    "early_pickup",
+    "active_minutes",
+    "activities",
+    "drinks",
+    "meals",
+    "note",
+    "question",
+)
 BACKFILL_DAYS = 7  # today and the 6 days before
 NOTE_MAX = 1000
 QUESTION_MAX = 500

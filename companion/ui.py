@@ -355,3 +355,59 @@ def audit_period_view(user: User, patient: Patient, what: str, start, end) -> No
     if key not in seen:
         audit.record(db(), user, f"view:{what}", patient_id=patient.id, detail=f"{start}..{end}")
         seen.add(key)
+
+
+def care_team_editor(user: User, patient_id: int) -> None:
+    """Who is on a teen's care team, with add and remove. ``account_care`` decides whether
+    this user may change it (a care-team clinician or an admin)."""
+    from . import account_care, accounts, patients
+
+    team = patients.care_team(db(), patient_id)
+    for member in team:
+        st.text(f"{member['display_name']} ({member['username']})")
+    members = {m["id"] for m in team}
+    others = {
+        r["id"]: f"{r['display_name']} ({r['username']})"
+        for r in accounts.list_users(db(), role="clinician")
+        if r["active"] and r["id"] not in members
+    }
+    if others:
+        st.selectbox(
+            "Add a clinician",
+            list(others),
+            format_func=others.get,
+            index=None,
+            key="add_clinician",
+            placeholder="Choose a clinician",
+        )
+        action_button(
+            "Add to care team",
+            lambda: (
+                account_care.add_to_care_team(db(), user, patient_id, value("add_clinician"))
+                or True
+            ),
+            key="add_team",
+            primary=False,
+        )
+    if len(team) > 1:
+        current = {m["id"]: m["display_name"] for m in team}
+        st.selectbox(
+            "Remove a clinician",
+            list(current),
+            format_func=current.get,
+            index=None,
+            key="remove_clinician",
+            placeholder="Choose a clinician",
+        )
+        action_button(
+            "Remove from care team",
+            lambda: (
+                account_care.remove_from_care_team(
+                    db(), user, patient_id, value("remove_clinician")
+                )
+                or True
+            ),
+            key="remove_team",
+            primary=False,
+        )
+    field_error("care_team")

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 from sqlite_utils import Database
 
-from . import access, audit, questionnaires
+from . import access, audit, checkins, questionnaires
 from .access import Permission
 from .accounts import clean_text
 from .db import stamp, transaction
@@ -84,23 +84,7 @@ def daily_csv(db: Database, clinician: User, patient_id: int, *, start: date, en
     """The period's daily data as CSV for the chart. Every export is written to the audit
     log (when it happens, not when the button is drawn)."""
     patient = access.require(db, clinician, Permission.VIEW_NOTES, patient_id)
-    columns = [
-        "day",
-        "pain",
-        "mood",
-        "sleep_hours",
-        "sleep_quality",
-        "school",
-        "nurse_visits",
-        "early_pickup",
-        "active_minutes",
-        "activities",
-        "drinks",
-        "meals",
-        "note",
-        "question",
-        "exercises",
-    ]
+    columns = ["day", *checkins.FIELDS, "exercises"]
     frame = pd.DataFrame(_checkins_between(db, patient.id, start, end), columns=columns)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
@@ -135,7 +119,7 @@ def followup_report(
     db: Database, clinician: User, patient_id: int, progress, *, programme_name: str, today: date
 ) -> bytes:
     """The one-page PDF for a period the clinician is looking at; audited."""
-    from . import checkins, reports
+    from . import reports
 
     patient = access.require(db, clinician, Permission.VIEW_NOTES, patient_id)
     period = progress.period

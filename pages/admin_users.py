@@ -97,42 +97,4 @@ st.selectbox("Teen", list(teens), format_func=teens.get, key="team_teen")
 patient = patients.find_patient_for_user(ui.db(), ui.value("team_teen"))
 if patient is None:
     st.stop()
-team = patients.care_team(ui.db(), patient.id)
-st.text("On the care team: " + (", ".join(m["display_name"] for m in team) or "nobody"))
-clinicians = {
-    r["id"]: f"{r['display_name']} ({r['username']})"
-    for r in rows
-    if r["role"] == "clinician" and r["active"]
-}
-st.selectbox(
-    "Clinician",
-    list(clinicians),
-    format_func=clinicians.get,
-    index=None,
-    key="team_clinician",
-    placeholder="Choose a clinician",
-)
-cols = st.columns(2)
-with cols[0]:
-    ui.action_button(
-        "Add to care team",
-        lambda: (
-            account_care.add_to_care_team(ui.db(), user, patient.id, ui.value("team_clinician"))
-            or True
-        ),
-        key="admin_add_team",
-        primary=False,
-    )
-with cols[1]:
-    ui.action_button(
-        "Remove from care team",
-        lambda: (
-            account_care.remove_from_care_team(
-                ui.db(), user, patient.id, ui.value("team_clinician")
-            )
-            or True
-        ),
-        key="admin_remove_team",
-        primary=False,
-    )
-ui.field_error("care_team")
+ui.care_team_editor(user, patient.id)

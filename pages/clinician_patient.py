@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, accounts, family, patients, programme, questionnaires, ui
+from companion import account_care, family, patients, programme, questionnaires, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -92,54 +92,7 @@ else:
     )
 
 st.subheader("Care team")
-team = patients.care_team(ui.db(), patient.id)
-for member in team:
-    st.text(f"{member['display_name']} ({member['username']})")
-others = {
-    r["id"]: f"{r['display_name']} ({r['username']})"
-    for r in accounts.list_users(ui.db(), role="clinician")
-    if r["active"] and r["id"] not in {m["id"] for m in team}
-}
-if others:
-    st.selectbox(
-        "Add a clinician",
-        list(others),
-        format_func=others.get,
-        index=None,
-        key="add_clinician",
-        placeholder="Choose a clinician",
-    )
-    ui.action_button(
-        "Add to care team",
-        lambda: (
-            account_care.add_to_care_team(ui.db(), user, patient.id, ui.value("add_clinician"))
-            or True
-        ),
-        key="add_team",
-        primary=False,
-    )
-if len(team) > 1:
-    current = {m["id"]: m["display_name"] for m in team}
-    st.selectbox(
-        "Remove a clinician",
-        list(current),
-        format_func=current.get,
-        index=None,
-        key="remove_clinician",
-        placeholder="Choose a clinician",
-    )
-    ui.action_button(
-        "Remove from care team",
-        lambda: (
-            account_care.remove_from_care_team(
-                ui.db(), user, patient.id, ui.value("remove_clinician")
-            )
-            or True
-        ),
-        key="remove_team",
-        primary=False,
-    )
-ui.field_error("care_team")
+ui.care_team_editor(user, patient.id)
 
 st.subheader("Family")
 parents = patients.list_parents(ui.db(), patient.id)

@@ -212,24 +212,7 @@ ui.field_error("question")
 
 
 def save() -> bool:
-    values = {
-        name: ui.value(k(name))
-        for name in (
-            "pain",
-            "mood",
-            "sleep_hours",
-            "sleep_quality",
-            "school",
-            "nurse_visits",
-            "early_pickup",
-            "active_minutes",
-            "activities",
-            "drinks",
-            "meals",
-            "note",
-            "question",
-        )
-    }
+    values = {name: ui.value(k(name)) for name in checkins.FIELDS}
     if plan is not None:
         values["outcomes"] = {e.key: ui.value(k(f"ex_{e.key}")) for e in plan.exercises}
     values["coping"] = [

@@ -200,10 +200,10 @@ def test_an_admin_changes_a_care_team(world, db):
     teen = world.teens[0]
     at = app(world.admin, db, page="pages/admin_users.py")
     at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
-    at.selectbox(key="team_clinician").set_value(world.clinician_b.id)
-    at.button(key="admin_add_team").click().run()
+    at.selectbox(key="add_clinician").set_value(world.clinician_b.id)
+    at.button(key="add_team").click().run()
     assert not at.exception
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
-    at.selectbox(key="team_clinician").set_value(world.clinician_a.id)
-    at.button(key="admin_remove_team").click().run()
+    at.selectbox(key="remove_clinician").set_value(world.clinician_a.id)
+    at.button(key="remove_team").click().run()
     assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
