@@ -411,3 +411,12 @@ def care_team_editor(user: User, patient_id: int) -> None:
             primary=False,
         )
     field_error("care_team")
+
+
+def require_own_patient(user: User, permission: Permission) -> Patient:
+    """The teen's own record, asked of the access module; a friendly stop before enrolment."""
+    own = own_patient(user)
+    if own is None:
+        st.info("Your care team hasn't finished setting up your account yet. Check back soon.")
+        st.stop()
+    return require_patient(user, permission, own.id)

@@ -8,11 +8,7 @@ from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
 st.title("My goals")
-own = ui.own_patient(user)
-if own is None:
-    st.info("Your care team hasn't finished setting up your account yet.")
-    st.stop()
-patient = ui.require_patient(user, Permission.UPDATE_GOALS, own.id)
+patient = ui.require_own_patient(user, Permission.UPDATE_GOALS)
 database = ui.db()
 today = programme.local_today(ui.settings())
 goals = plans.list_goals(database, patient.id)

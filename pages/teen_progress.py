@@ -9,11 +9,7 @@ from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
 st.title("My progress")
-own = ui.own_patient(user)
-if own is None:
-    st.info("Your care team hasn't finished setting up your account yet.")
-    st.stop()
-patient = ui.require_patient(user, Permission.VIEW_FUNCTION, own.id)
+patient = ui.require_own_patient(user, Permission.VIEW_FUNCTION)
 today = programme.local_today(ui.settings())
 choice = (
     st.segmented_control("Period", list(progress.PERIODS), default="4 weeks", key="period")

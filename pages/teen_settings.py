@@ -11,11 +11,7 @@ from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
 st.title("Settings")
-own = ui.own_patient(user)
-if own is None:
-    st.info("Your care team hasn't finished setting up your account yet.")
-    st.stop()
-patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
+patient = ui.require_own_patient(user, Permission.WRITE_CHECKIN)
 settings = ui.settings()
 today = programme.local_today(settings)
 database = ui.db()

@@ -10,11 +10,7 @@ from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
 st.title("Coping toolbox")
-own = ui.own_patient(user)
-if own is None:
-    st.info("Your care team hasn't finished setting up your account yet.")
-    st.stop()
-patient = ui.require_patient(user, Permission.WRITE_CHECKIN, own.id)
+patient = ui.require_own_patient(user, Permission.WRITE_CHECKIN)
 database = ui.db()
 today = programme.local_today(ui.settings())
 plan = plans.current_plan(database, patient.id, today)

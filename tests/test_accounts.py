@@ -226,17 +226,20 @@ def test_reset_codes_from_the_care_team_or_an_admin_only(world, db):
     assert accounts.describe_code(db, staff_code) == {"purpose": "reset", "username": "pt.okafor"}
 
 
+FIRST_RUN = dict(
+    programme_name="Pain Programme",
+    crisis_line="988",
+    emergency_number="911",
+    help_text="",
+    timezone="America/Chicago",
+    admin_username="admin",
+    admin_display_name="Admin",
+    admin_password=GOOD,
+)
+
+
 def test_first_run_happens_once(db):
-    kwargs = dict(
-        programme_name="Pain Programme",
-        crisis_line="988",
-        emergency_number="911",
-        help_text="",
-        timezone="America/Chicago",
-        admin_username="admin",
-        admin_display_name="Admin",
-        admin_password=GOOD,
-    )
+    kwargs = FIRST_RUN
     account_care.first_run(db, **kwargs)
     with pytest.raises(InvalidInput, match="already set up"):
         account_care.first_run(db, **{**kwargs, "admin_username": "admin2"})
@@ -253,16 +256,7 @@ def test_first_run_happens_once(db):
     ],
 )
 def test_first_run_validates_before_writing(db, change, field):
-    kwargs = dict(
-        programme_name="Pain Programme",
-        crisis_line="988",
-        emergency_number="911",
-        help_text="",
-        timezone="America/Chicago",
-        admin_username="admin",
-        admin_display_name="Admin",
-        admin_password=GOOD,
-    )
+    kwargs = FIRST_RUN
     with pytest.raises(InvalidInput) as refused:
         account_care.first_run(db, **{**kwargs, **change})
     assert refused.value.field == field

@@ -131,17 +131,22 @@ def test_before_first_run_only_setup_and_help_exist(db):
     }
 
 
-@pytest.mark.parametrize("who", ["signed_out", "teen", "parent", "clinician", "admin"])
-def test_help_now_is_in_the_sidebar_for_every_role(world, db, who):
-    # AppTest drops sidebar elements on a second run, so this checks each role's first page;
-    # the browser tests walk every page of every role in a real sidebar.
-    user = {
+def visitor(world, who: str):
+    """One user per role (None: signed out)."""
+    return {
         "signed_out": None,
         "teen": world.teen_users[0],
         "parent": world.parent_a,
         "clinician": world.clinician_a,
         "admin": world.admin,
     }[who]
+
+
+@pytest.mark.parametrize("who", ["signed_out", "teen", "parent", "clinician", "admin"])
+def test_help_now_is_in_the_sidebar_for_every_role(world, db, who):
+    # AppTest drops sidebar elements on a second run, so this checks each role's first page;
+    # the browser tests walk every page of every role in a real sidebar.
+    user = visitor(world, who)
     at = app(user, db)
     sidebar = " ".join(e.value for e in [*at.sidebar.text, *at.sidebar.markdown])
     assert "Call or text 988 any time." in sidebar
@@ -152,13 +157,7 @@ def test_help_now_is_in_the_sidebar_for_every_role(world, db, who):
 
 @pytest.mark.parametrize("who", ["signed_out", "teen", "parent", "clinician", "admin"])
 def test_every_page_of_every_role_runs_without_error(world, db, who):
-    user = {
-        "signed_out": None,
-        "teen": world.teen_users[0],
-        "parent": world.parent_a,
-        "clinician": world.clinician_a,
-        "admin": world.admin,
-    }[who]
+    user = visitor(world, who)
     role = user.role.value if user else navigation.SIGNED_OUT
     for spec in navigation.pages_for(role, set_up=True):
         at = app(user, db, page=spec.path)
