@@ -91,7 +91,7 @@ def fdi(points: list[tuple], bands: tuple) -> alt.LayerChart:
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
-                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+                legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2),
             ),
         )
     )

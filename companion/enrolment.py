@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from . import account_care, patients, questionnaires, visits
+from . import access, account_care, audit, patients, questionnaires, visits
+from .access import Permission
 from .db import transaction
 from .errors import InvalidInput
 from .identity import User
@@ -29,12 +30,7 @@ def enrol_at_discharge(
     baseline_pain: int | None = None,
 ) -> tuple[Patient, str, str]:
     """Returns the patient, the teen's activation code and a family code (shown once)."""
-    if baseline_fdi is not None:
-        questionnaires.fdi_band(baseline_fdi)
-    if baseline_pain is not None and (
-        isinstance(baseline_pain, bool) or baseline_pain not in range(11)
-    ):
-        raise InvalidInput("visit_pain", "Pain is a whole number from 0 to 10.")
+    _check_baseline(baseline_fdi, baseline_pain)
     with transaction(db):
         patient, code = patients.enrol_teen(
             db,
@@ -47,15 +43,57 @@ def enrol_at_discharge(
             today=today,
         )
         family_code = account_care.issue_family_code(db, clinician, patient.id)
-        if baseline_fdi is not None or baseline_pain is not None:
-            visits.record_visit(
-                db,
-                clinician,
-                patient.id,
-                day=patient.discharged_on,
-                today=today,
-                pain=baseline_pain,
-                fdi_total=baseline_fdi,
-                notes="Baseline at discharge",
-            )
+        _record_baseline(db, clinician, patient, today, baseline_fdi, baseline_pain)
     return patient, code, family_code
+
+
+def readmit(
+    db: Database,
+    clinician: User,
+    patient_id: int,
+    *,
+    discharged_on: object,
+    today: date,
+    admitted_on: object = None,
+    baseline_fdi: int | None = None,
+    baseline_pain: int | None = None,
+) -> Patient:
+    """Re-enrolment after a readmission: a new episode with its own discharge date and
+    baseline. The teen keeps their account; earlier episodes stay readable. The new
+    episode's first plan may start at the new discharge."""
+    patient = access.require(db, clinician, Permission.EDIT_PLAN, patient_id)
+    _check_baseline(baseline_fdi, baseline_pain)
+    with transaction(db):
+        patient = patients.start_episode(
+            db, patient, discharged_on=discharged_on, admitted_on=admitted_on, today=today
+        )
+        audit.record(
+            db,
+            clinician,
+            "new_episode",
+            patient_id=patient.id,
+            detail=patient.discharged_on.isoformat(),
+        )
+        _record_baseline(db, clinician, patient, today, baseline_fdi, baseline_pain)
+    return patient
+
+
+def _check_baseline(fdi: int | None, pain: int | None) -> None:
+    if fdi is not None:
+        questionnaires.fdi_band(fdi)
+    if pain is not None and (isinstance(pain, bool) or pain not in range(11)):
+        raise InvalidInput("visit_pain", "Pain is a whole number from 0 to 10.")
+
+
+def _record_baseline(db, clinician, patient, today, fdi, pain) -> None:
+    if fdi is not None or pain is not None:
+        visits.record_visit(
+            db,
+            clinician,
+            patient.id,
+            day=patient.discharged_on,
+            today=today,
+            pain=pain,
+            fdi_total=fdi,
+            notes="Baseline at discharge",
+        )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from sqlite_utils import Database
 
@@ -145,6 +145,87 @@ def enrol_teen(
         audit.record(db, clinician, "enrol", patient_id=patient_id)
         code = issue_code(db, "activate", actor=clinician, user_id=teen.id)
     return get_patient(db, patient_id), code
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One programme stay: discharged on ``discharged_on``; ``ends_on`` is the day before the
+    next episode starts (readmission), or None for the current one."""
+
+    id: int
+    number: int
+    discharged_on: date
+    admitted_on: date | None
+    ends_on: date | None
+
+    def label(self) -> str:
+        until = f"{self.ends_on:%-d %b %Y}" if self.ends_on else "now"
+        return f"Episode {self.number}: discharged {self.discharged_on:%-d %b %Y}, until {until}"
+
+
+def list_episodes(db: Database, patient_id: int) -> list[Episode]:
+    """Every episode of a patient, oldest first."""
+    rows = list(
+        db.query(
+            "SELECT id, discharged_on, admitted_on, ended_on FROM episodes WHERE patient_id = ?"
+            " ORDER BY discharged_on, id",
+            [patient_id],
+        )
+    )
+    return [
+        Episode(
+            id=row["id"],
+            number=number,
+            discharged_on=date.fromisoformat(row["discharged_on"]),
+            admitted_on=date.fromisoformat(row["admitted_on"]) if row["admitted_on"] else None,
+            ends_on=date.fromisoformat(row["ended_on"]) if row["ended_on"] else None,
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+
+
+def in_episode(patient: Patient, episode: Episode) -> Patient:
+    """The patient as they were in an earlier episode: periods clip to its discharge."""
+    return replace(patient, discharged_on=episode.discharged_on, episode_id=episode.id)
+
+
+def start_episode(
+    db: Database,
+    patient: Patient,
+    *,
+    discharged_on: object,
+    admitted_on: object,
+    today: date,
+) -> Patient:
+    """A readmission: a new episode from a new discharge date; earlier ones stay as they were.
+
+    The caller checks access (``enrolment.readmit``). The previous episode ends the day before
+    the readmission (or the new discharge, when the admission date isn't given).
+    """
+    discharge = clean_discharge_date(discharged_on, today)
+    admission = None
+    if admitted_on is not None:
+        admission = clean_discharge_date(admitted_on, today)
+        if admission > discharge:
+            raise InvalidInput("admitted_on", "The admission date must be before discharge.")
+    starts = admission or discharge
+    if starts <= patient.discharged_on:
+        raise InvalidInput(
+            "admitted_on" if admission else "discharged_on",
+            f"The readmission must come after the last discharge "
+            f"({patient.discharged_on:%-d %b %Y}).",
+        )
+    with transaction(db):
+        db.execute(
+            "UPDATE episodes SET ended_on = ? WHERE id = ?",
+            [(starts - timedelta(days=1)).isoformat(), patient.episode_id],
+        )
+        db.execute(
+            "INSERT INTO episodes (patient_id, admitted_on, discharged_on, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            [patient.id, admission and admission.isoformat(), discharge.isoformat(), stamp()],
+        )
+    return get_patient(db, patient.id)
 
 
 def get_patient(db: Database, patient_id: int) -> Patient:

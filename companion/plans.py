@@ -72,6 +72,7 @@ class PlanVersion:
     starts_on: date
     created_at: str
     author: str
+    episode_id: int = 0
     exercises: tuple[Exercise, ...] = ()
     coping_skills: tuple[str, ...] = ()
     warning_signs: str = ""
@@ -311,15 +312,20 @@ def save_plan(
 def _start_date(
     starts_on: date | None, patient: Patient, versions: list[PlanVersion], today: date
 ) -> date:
-    earliest = max(today, versions[-1].starts_on) if versions else patient.discharged_on
+    if not versions:
+        earliest = patient.discharged_on
+    elif versions[-1].episode_id != patient.episode_id:  # the first plan after a readmission
+        earliest = max(patient.discharged_on, versions[-1].starts_on)
+    else:
+        earliest = max(today, versions[-1].starts_on)
     start = starts_on or max(today, earliest)
     if not isinstance(start, date):
         start = _as_date(start, "starts_on")
     if start < earliest:
         why = (
-            "A change can't start before today: days already lived keep their plan."
-            if versions
-            else "The first plan can't start before discharge."
+            "The first plan can't start before discharge."
+            if earliest == patient.discharged_on
+            else "A change can't start before today: days already lived keep their plan."
         )
         raise InvalidInput("starts_on", why)
     if start > today + MAX_FUTURE_START:
@@ -370,6 +376,7 @@ def _version(row: dict, exercises: list[Exercise], skills: list[str]) -> PlanVer
         starts_on=date.fromisoformat(row["starts_on"]),
         created_at=row["created_at"],
         author=row["author"] or "",
+        episode_id=row["episode_id"],
         exercises=tuple(exercises),
         coping_skills=tuple(skills),
         warning_signs=row["warning_signs"],

@@ -141,6 +141,22 @@ def sidebar(user: User | None, settings_: dict) -> None:
             sign_out_form()
 
 
+_PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+  [data-testid="stToolbar"], [data-testid="stDecoration"], .no-print { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  body { font-size: 11pt; }
+}
+</style>"""
+
+
+def print_styles() -> None:
+    """Styles for the browser's Print command: the page alone, without sidebar or menus."""
+    st.html(_PRINT_CSS)
+
+
 def _csrf() -> str:
     return csrf.make_token(programme.secret_key(db()))
 
@@ -302,14 +318,14 @@ def plain_label(text: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _progress(
-    path: str, patient_id: int, change: str, start, end, today, pain, mood, you, thresholds
+    path: str, patient: Patient, change: str, start, end, today, pain, mood, you, thresholds
 ):
-    """Cached on the patient and the latest change: a rerun that changed nothing is cheap."""
-    from . import patients, progress  # imported here: ui is imported before pages need them
+    """Cached on the patient (as of its episode) and the latest change: a rerun that changed
+    nothing is cheap."""
+    from . import progress  # imported here: ui is imported before pages need them
 
     database = connect(path)
     try:
-        patient = patients.get_patient(database, patient_id)
         return progress.load(
             database,
             patient,
@@ -332,7 +348,7 @@ def progress_for(patient: Patient, *, start, end, today, pain: bool, mood: bool,
     change = progress.latest_change(db(), patient.id)
     thresholds = tuple(sorted(programme.flag_thresholds(settings()).items()))
     return _progress(
-        str(config.db_path()), patient.id, change, start, end, today, pain, mood, you, thresholds
+        str(config.db_path()), patient, change, start, end, today, pain, mood, you, thresholds
     )
 
 

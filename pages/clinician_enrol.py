@@ -1,4 +1,5 @@
-"""Enrol a teen at discharge: the account, and a one-time code with which they set a password."""
+"""Enrol a teen at discharge: the account, and a one-time code with which they set a password.
+A teen readmitted to the programme is re-enrolled as a new episode of the same record."""
 
 import streamlit as st
 
@@ -36,6 +37,82 @@ if made:
         query_params={"patient": str(patient.id)},
         icon=":material/edit_note:",
     )
+    st.stop()
+
+readmitted = ui.done("readmit")
+if readmitted:
+    st.success(
+        f"{readmitted.display_name} starts a new episode, discharged "
+        f"{readmitted.discharged_on:%-d %b %Y}. Earlier episodes stay readable in the "
+        "follow-up view. Their sign-in is unchanged."
+    )
+    st.page_link(
+        "pages/clinician_plan.py",
+        label="Next: write the care plan for this episode",
+        query_params={"patient": str(readmitted.id)},
+        icon=":material/edit_note:",
+    )
+    st.stop()
+
+kind = st.segmented_control(
+    "Who are you enrolling?",
+    ["A new teen", "A readmitted teen"],
+    default="A new teen",
+    key="enrol_kind",
+)
+if kind == "A readmitted teen":
+    mine = ui.visible_patients(user)
+    if not mine:
+        st.info("No teens on your care team yet. A readmitted teen must be on your care team.")
+        st.stop()
+    st.caption(
+        "The teen keeps their account and history. A new episode starts with its own "
+        "discharge date, baseline and care plan."
+    )
+    st.selectbox(
+        "Teen", mine, format_func=lambda p: f"{p.display_name} ({p.username})", key="readmit_who"
+    )
+    st.date_input(
+        "Readmission date (optional)",
+        value=None,
+        max_value=today,
+        key="readmit_admitted",
+        format="YYYY-MM-DD",
+    )
+    ui.field_error("admitted_on")
+    st.date_input(
+        "New discharge date",
+        value=today,
+        max_value=today,
+        key="readmit_discharged",
+        format="YYYY-MM-DD",
+    )
+    ui.field_error("discharged_on")
+    st.markdown("**Baseline at this discharge** (optional)")
+    cols = st.columns(2)
+    cols[0].number_input(
+        "FDI total (0–60)", 0, 60, value=None, step=1, key="readmit_fdi", placeholder="if measured"
+    )
+    cols[1].number_input(
+        "Pain (0–10)", 0, 10, value=None, step=1, key="readmit_pain", placeholder="if asked"
+    )
+    ui.field_error("fdi_total", "visit_pain")
+
+    def readmit():
+        who = ui.value("readmit_who")
+        return enrolment.readmit(
+            ui.db(),
+            user,
+            who.id if who else None,
+            discharged_on=ui.value("readmit_discharged"),
+            admitted_on=ui.value("readmit_admitted"),
+            today=today,
+            baseline_fdi=ui.value("readmit_fdi"),
+            baseline_pain=ui.value("readmit_pain"),
+        )
+
+    ui.action_button("Start the new episode", readmit, key="readmit")
+    ui.form_error()
     st.stop()
 
 st.caption(

@@ -6,7 +6,17 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from companion import charts, checkins, family, plans, programme, questionnaires, ui, visits
+from companion import (
+    charts,
+    checkins,
+    family,
+    patients,
+    plans,
+    programme,
+    questionnaires,
+    ui,
+    visits,
+)
 from companion.access import Permission
 from companion.identity import Role
 
@@ -24,10 +34,16 @@ st.caption(
     f"{patient.days_since_discharge(today)} days since discharge"
 )
 
+episodes = patients.list_episodes(database, patient.id)
+if len(episodes) > 1:
+    st.caption(f"Episode {len(episodes)} (readmitted); earlier episodes are under “Period”.")
 last_visit = visits.last_visit_day(database, patient.id)
 choices = ["Since the last visit", "Last 30 days", "Since discharge", "Custom"]
+if len(episodes) > 1:
+    choices.append("An earlier episode")
 choice = st.segmented_control("Period", choices, default=choices[0], key="followup_period")
 choice = choice or choices[0]
+shown = patient  # an earlier episode shows the patient as they were then
 if choice == "Custom":
     picked = st.date_input(
         "From – to",
@@ -39,6 +55,12 @@ if choice == "Custom":
     start, end = (picked[0], picked[-1]) if picked else (today, today)
 elif choice == "Last 30 days":
     start, end = today - timedelta(days=29), today
+elif choice == "An earlier episode":
+    episode = st.selectbox(
+        "Episode", episodes[:-1], format_func=patients.Episode.label, key="episode_pick"
+    )
+    start, end = episode.discharged_on, episode.ends_on
+    shown = patients.in_episode(patient, episode)
 elif choice == "Since the last visit" and last_visit:
     start, end = last_visit, today
 else:
@@ -46,7 +68,13 @@ else:
 if choice == "Since the last visit" and not last_visit:
     st.caption("No visit recorded yet: showing everything since discharge.")
 
-p = ui.progress_for(patient, start=start, end=end, today=today, pain=True, mood=True)
+printing = st.toggle(
+    "Print layout",
+    key="print_view",
+    help="A plain page for your browser's Print command, without forms or buttons.",
+)
+ui.print_styles()
+p = ui.progress_for(shown, start=start, end=end, today=today, pain=True, mood=True)
 if p.period is None:
     st.info("That period is before discharge.")
     st.stop()
@@ -165,6 +193,14 @@ if checks:
     st.dataframe(family.side_by_side(p.weeks, checks), hide_index=True)
 else:
     st.write("No weekly parent checks yet.")
+
+if printing:
+    st.caption(
+        f"{ui.settings()['name']} · patient {patient.id} · printed {today:%-d %b %Y}. "
+        "Use your browser's Print command (on a phone: Share, then Print). Turn off "
+        "“Print layout” to record the visit or download files."
+    )
+    st.stop()
 
 st.divider()
 st.subheader("Record this visit")
