@@ -33,6 +33,7 @@ st.subheader("Flags")
 summary = ui.progress_for(
     patient, start=patient.discharged_on, end=today, today=today, pain=True, mood=True
 )
+ui.audit_period_view(user, patient, "patient", patient.discharged_on, today)
 if summary.flags:
     for flag in summary.flags:
         st.warning(flag.reason, icon=":material/flag:")

@@ -144,3 +144,14 @@ def test_each_follow_up_period_viewed_is_audited_with_its_dates(world, db, follo
     start = max(today - timedelta(days=29), teen.discharged_on)
     assert f"{start.isoformat()}..{today.isoformat()}" in {r["detail"] for r in rows}
     assert len(rows) == 2  # the default period, then the 30 days
+
+
+def test_the_patient_page_view_is_audited_with_its_period(world, db, followed):
+    teen, today = followed
+    app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    rows = [
+        e["detail"]
+        for e in audit.list_entries(db, actor="dr.rivera", patient_id=teen.id)
+        if e["action"] == "view:patient"
+    ]
+    assert rows == [f"{teen.discharged_on.isoformat()}..{today.isoformat()}"]
