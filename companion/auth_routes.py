@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class SignInOutcome:
     token: str | None
-    max_age: int = 0
+    max_age: int | None = None  # None: a browser-session cookie
     problem: str = ""  # "failed" or "expired": a query value the sign-in page explains
 
 
@@ -29,7 +29,7 @@ def sign_in(username: str, password: str, csrf_token: str | None) -> SignInOutco
         except SignInFailed:
             log.info("sign-in refused")  # never the username or password
             return SignInOutcome(None, problem="failed")
-        return SignInOutcome(token, int(sessions.lifetime(user).total_seconds()))
+        return SignInOutcome(token, sessions.cookie_max_age(db, user))
     finally:
         db.close()
 

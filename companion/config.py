@@ -10,8 +10,6 @@ DEFAULT_DB = ROOT / "data" / "companion.db"
 CONTENT_DIR = ROOT / "content"
 
 SESSION_COOKIE = "companion_session"
-TEEN_SESSION_DAYS = 30
-STAFF_SESSION_DAYS = 1
 
 
 def db_path() -> Path:

@@ -23,18 +23,26 @@ DEFAULTS: dict[str, object] = {
     "help_text": "",
     "timezone": "America/New_York",
     "questionnaire_folder": "",
+    "articles_folder": "",
     "share_pain_default": False,
     "share_mood_default": False,
     "flag_no_checkin_days": 5,
     "flag_adherence_below": 50,
     "flag_absences": 3,
     "flag_fdi_rise": 7,
+    "idle_minutes_staff": 30,
+    "idle_days_family": 30,
+    "require_mfa_staff": False,
 }
 FLAG_LIMITS = {
     "flag_no_checkin_days": (1, 60, "days without a check-in"),
     "flag_adherence_below": (1, 100, "percent exercise adherence"),
     "flag_absences": (1, 10, "absences in 10 school days"),
     "flag_fdi_rise": (1, 60, "FDI points"),
+}
+SESSION_LIMITS = {
+    "idle_minutes_staff": (5, 720, "idle minutes before staff are signed out"),
+    "idle_days_family": (1, 90, "idle days before teens and parents are signed out"),
 }
 EDITABLE = (
     "name",
@@ -43,9 +51,12 @@ EDITABLE = (
     "help_text",
     "timezone",
     "questionnaire_folder",
+    "articles_folder",
     "share_pain_default",
     "share_mood_default",
     *FLAG_LIMITS,
+    *SESSION_LIMITS,
+    "require_mfa_staff",
 )
 _LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
 
@@ -70,15 +81,15 @@ def clean_settings(values: dict) -> dict:
             continue
         if key == "timezone":
             clean[key] = clean_timezone(values[key])
-        elif key == "questionnaire_folder":
-            clean[key] = clean_folder(values[key])
-        elif key in FLAG_LIMITS:
-            low, high, what = FLAG_LIMITS[key]
+        elif key in ("questionnaire_folder", "articles_folder"):
+            clean[key] = clean_folder(values[key], key)
+        elif key in FLAG_LIMITS or key in SESSION_LIMITS:
+            low, high, what = {**FLAG_LIMITS, **SESSION_LIMITS}[key]
             value = values[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InvalidInput(key, f"Use a whole number of {what} from {low} to {high}.")
             clean[key] = value
-        elif key in ("share_pain_default", "share_mood_default"):
+        elif key in ("share_pain_default", "share_mood_default", "require_mfa_staff"):
             if not isinstance(values[key], bool):
                 raise InvalidInput(key, "Please choose on or off.")
             clean[key] = values[key]
@@ -94,11 +105,12 @@ def clean_timezone(value: object) -> str:
     return value
 
 
-def clean_folder(value: object) -> str:
-    """A folder of the programme's own questionnaire files: empty, or one that exists."""
-    folder = clean_text(value, "questionnaire_folder", max_length=300, required=False)
+def clean_folder(value: object, key: str = "questionnaire_folder") -> str:
+    """A folder of the programme's own files (questionnaires or articles): empty, or one that
+    exists on the server."""
+    folder = clean_text(value, key, max_length=300, required=False)
     if folder and not Path(folder).is_dir():
-        raise InvalidInput("questionnaire_folder", "That folder doesn't exist on the server.")
+        raise InvalidInput(key, "That folder doesn't exist on the server.")
     return folder
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from . import config
 from .db import now, parse_stamp, stamp, transaction
 from .identity import User, user_from_row
 
@@ -20,10 +20,24 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def lifetime(user: User) -> timedelta:
-    """Teens and parents stay signed in on their own phone; staff sessions are short."""
-    days = config.STAFF_SESSION_DAYS if user.is_staff else config.TEEN_SESSION_DAYS
-    return timedelta(days=days)
+# Idle time after which a session ends (programme settings; defaults from issue 7).
+IDLE_DEFAULTS = {"idle_minutes_staff": 30, "idle_days_family": 30}
+
+
+def lifetime(db: Database, user: User) -> timedelta:
+    """How long a session may sit unused: teens and parents stay signed in on their own phone
+    (30 days), clinicians and admins are signed out after 30 idle minutes. The programme
+    may change both."""
+    key = "idle_minutes_staff" if user.is_staff else "idle_days_family"
+    rows = list(db.query("SELECT value FROM programme_settings WHERE key = ?", [key]))
+    value = json.loads(rows[0]["value"]) if rows else IDLE_DEFAULTS[key]
+    return timedelta(minutes=value) if user.is_staff else timedelta(days=value)
+
+
+def cookie_max_age(db: Database, user: User) -> int | None:
+    """Staff get a browser-session cookie (gone when the browser closes); teens and parents
+    one that lasts as long as their idle limit. The server decides either way."""
+    return None if user.is_staff else int(lifetime(db, user).total_seconds())
 
 
 def create(db: Database, user: User, *, at: datetime | None = None) -> str:
@@ -33,7 +47,7 @@ def create(db: Database, user: User, *, at: datetime | None = None) -> str:
         db.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [_hash(token), user.id, stamp(at), stamp(at + lifetime(user)), stamp(at)],
+            [_hash(token), user.id, stamp(at), stamp(at + lifetime(db, user)), stamp(at)],
         )
     return token
 
@@ -59,7 +73,7 @@ def user_for_token(db: Database, token: str | None, *, at: datetime | None = Non
     if at - parse_stamp(row["last_seen_at"]) >= _TOUCH_EVERY:
         db.execute(
             "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
-            [stamp(at), stamp(at + lifetime(user)), row["session_id"]],
+            [stamp(at), stamp(at + lifetime(db, user)), row["session_id"]],
         )
     return user
 

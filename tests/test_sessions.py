@@ -26,14 +26,46 @@ def test_teen_sessions_last_30_days_of_use_and_slide(db):
     assert sessions.user_for_token(db, token, at=start + timedelta(days=88, minutes=1)) is None
 
 
-def test_staff_sessions_are_short(db):
+def test_staff_sessions_end_after_30_idle_minutes(db):
     user = accounts.create_user(
         db, username="drlee", role=Role.CLINICIAN, display_name="L", password=GOOD
     )
     start = dbmod.now()
     token = sessions.create(db, user, at=start)
-    assert sessions.user_for_token(db, token, at=start + timedelta(hours=23)) == user
-    assert sessions.user_for_token(db, token, at=start + timedelta(hours=47)) is None
+    # busy all morning: each request within 30 minutes of the last keeps the session alive
+    for minutes in range(25, 240, 25):
+        assert sessions.user_for_token(db, token, at=start + timedelta(minutes=minutes)) == user
+    idle = start + timedelta(minutes=225 + 31)
+    assert sessions.user_for_token(db, token, at=idle) is None
+    assert sessions.cookie_max_age(db, user) is None  # a browser-session cookie
+
+
+def test_the_programme_sets_the_idle_limits(db):
+    from companion import programme
+
+    assert {k: programme.DEFAULTS[k] for k in sessions.IDLE_DEFAULTS} == sessions.IDLE_DEFAULTS
+    programme.save_settings(db, {"idle_minutes_staff": 10, "idle_days_family": 7}, actor=None)
+    staff = accounts.create_user(
+        db, username="drlee", role=Role.CLINICIAN, display_name="L", password=GOOD
+    )
+    teen = accounts.create_user(
+        db, username="maya", role=Role.TEEN, display_name="M", password=GOOD
+    )
+    start = dbmod.now()
+    staff_token, teen_token = (
+        sessions.create(db, staff, at=start),
+        sessions.create(db, teen, at=start),
+    )
+    assert sessions.user_for_token(db, staff_token, at=start + timedelta(minutes=11)) is None
+    assert sessions.user_for_token(db, teen_token, at=start + timedelta(days=6)) == teen
+    assert sessions.user_for_token(db, teen_token, at=start + timedelta(days=13, hours=1)) is None
+    assert sessions.cookie_max_age(db, teen) == 7 * 24 * 3600
+    import pytest
+
+    from companion.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        programme.save_settings(db, {"idle_minutes_staff": 0}, actor=None)
 
 
 def test_sign_out_revokes_only_that_session(db):
