@@ -48,19 +48,48 @@ async def login(request: Request) -> Response:
     outcome = await run_in_threadpool(
         auth_routes.sign_in, form.get("username", ""), form.get("password", ""), form.get("csrf")
     )
+    return _outcome(outcome)
+
+
+async def two_step(request: Request) -> Response:
+    """The second step: the code from the authenticator app, or a recovery code."""
+    form = await _form(request)
+    if not _same_origin(request):
+        return _redirect("/?signin=expired")
+    outcome = await run_in_threadpool(
+        auth_routes.finish_two_step,
+        request.cookies.get(config.PENDING_COOKIE),
+        form.get("code", ""),
+        form.get("csrf"),
+    )
+    return _outcome(outcome)
+
+
+def _outcome(outcome: auth_routes.SignInOutcome) -> Response:
+    """Signed in: the session cookie. Second step needed: a five-minute pending cookie."""
     if outcome.token is None:
-        return _redirect(f"/?signin={outcome.problem}")
+        response = _redirect(f"/?signin={outcome.problem}")
+        if outcome.pending:
+            _cookie(response, config.PENDING_COOKIE, outcome.pending, 300)
+        else:
+            response.delete_cookie(config.PENDING_COOKIE, path="/")
+        return response
     response = _redirect("/")
+    _cookie(response, config.SESSION_COOKIE, outcome.token, outcome.max_age)
+    response.delete_cookie(config.PENDING_COOKIE, path="/")
+    return response
+
+
+def _cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
     response.set_cookie(
-        config.SESSION_COOKIE,
-        outcome.token,
-        max_age=outcome.max_age,
+        name,
+        value,
+        max_age=max_age,
         path="/",
         httponly=True,
         samesite="lax",
         secure=config.https(),
     )
-    return response
 
 
 async def logout(request: Request) -> Response:
@@ -76,6 +105,7 @@ app = st.App(
     "app.py",
     routes=[
         Route("/api/auth/login", login, methods=["POST"]),
+        Route("/api/auth/two-step", two_step, methods=["POST"]),
         Route("/api/auth/logout", logout, methods=["POST"]),
     ],
 )

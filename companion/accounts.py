@@ -105,10 +105,15 @@ def create_user(
 
 
 def get_user(db: Database, user_id: int) -> User:
-    row = _row(db, "SELECT * FROM users WHERE id = ?", [user_id])
-    if row is None:
+    user = find_user(db, user_id)
+    if user is None:
         raise NotFound("No such account.")
-    return _user(row)
+    return user
+
+
+def find_user(db: Database, user_id: int) -> User | None:
+    row = _row(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    return None if row is None else _user(row)
 
 
 def _row(db: Database, sql: str, params: list) -> dict | None:
@@ -167,29 +172,37 @@ def authenticate(db: Database, username: str, password: str, *, at: datetime | N
     ok = passwords.verify_password(password or "", row["password_hash"])
     if locked:
         raise SignInFailed()
-    with transaction(db):
-        if not ok:
-            failures = row["failed_logins"] + 1
-            locked_until = stamp(at + LOCKOUT) if failures >= MAX_FAILED_LOGINS else None
-            db.execute(
-                "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                [0 if locked_until else failures, locked_until, row["id"]],
-            )
-            raise_after = True
-        else:
-            db.execute(
-                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
-                [row["id"]],
-            )
-            if passwords.needs_rehash(row["password_hash"]):
-                db.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?",
-                    [passwords.hash_password(password), row["id"]],
-                )
-            raise_after = False
-    if raise_after:
+    if not ok:
+        note_failed_sign_in(db, row["id"], at=at)
         raise SignInFailed()
+    with transaction(db):
+        db.execute(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [row["id"]]
+        )
+        if passwords.needs_rehash(row["password_hash"]):
+            db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                [passwords.hash_password(password), row["id"]],
+            )
     return _user(row)
+
+
+def note_failed_sign_in(db: Database, user_id: int, *, at: datetime | None = None) -> None:
+    """A wrong password or second-step code: five in a row lock the account for a while."""
+    at = at or now()
+    with transaction(db):
+        row = _row(db, "SELECT failed_logins FROM users WHERE id = ?", [user_id])
+        failures = (row["failed_logins"] if row else 0) + 1
+        locked_until = stamp(at + LOCKOUT) if failures >= MAX_FAILED_LOGINS else None
+        db.execute(
+            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            [0 if locked_until else failures, locked_until, user_id],
+        )
+
+
+def is_locked(db: Database, user_id: int, *, at: datetime | None = None) -> bool:
+    row = _row(db, "SELECT locked_until FROM users WHERE id = ?", [user_id])
+    return bool(row and row["locked_until"] and parse_stamp(row["locked_until"]) > (at or now()))
 
 
 def sign_in(db: Database, username: str, password: str) -> tuple[User, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from . import accounts, csrf, programme, sessions
+from . import accounts, csrf, mfa, programme, sessions
 from .db import connect
 from .errors import SignInFailed
 
@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 class SignInOutcome:
     token: str | None
     max_age: int | None = None  # None: a browser-session cookie
-    problem: str = ""  # "failed" or "expired": a query value the sign-in page explains
+    problem: str = ""  # "failed", "expired", "mfa" or "mfa_failed": the sign-in page explains
+    pending: str | None = None  # for "mfa": the signed token that carries step one to step two
 
 
 def sign_in(username: str, password: str, csrf_token: str | None) -> SignInOutcome:
@@ -25,11 +26,35 @@ def sign_in(username: str, password: str, csrf_token: str | None) -> SignInOutco
         if not csrf.check_token(programme.secret_key(db), csrf_token):
             return SignInOutcome(None, problem="expired")
         try:
-            user, token = accounts.sign_in(db, username, password)
+            user = accounts.authenticate(db, username, password)
         except SignInFailed:
             log.info("sign-in refused")  # never the username or password
             return SignInOutcome(None, problem="failed")
-        return SignInOutcome(token, sessions.cookie_max_age(db, user))
+        if mfa.is_enabled(db, user.id):
+            pending = mfa.pending_token(programme.secret_key(db), user.id)
+            return SignInOutcome(None, problem="mfa", pending=pending)
+        return SignInOutcome(sessions.create(db, user), sessions.cookie_max_age(db, user))
+    finally:
+        db.close()
+
+
+def finish_two_step(pending: str | None, code: str, csrf_token: str | None) -> SignInOutcome:
+    """Step two for accounts with two-step sign-in: the password was right a moment ago
+    (``pending``); now the authenticator or recovery code."""
+    db = connect()
+    try:
+        secret = programme.secret_key(db)
+        if not csrf.check_token(secret, csrf_token):
+            return SignInOutcome(None, problem="expired")
+        user_id = mfa.pending_user(secret, pending)
+        user = accounts.find_user(db, user_id) if user_id is not None else None
+        if user is None or not user.active:
+            return SignInOutcome(None, problem="expired")
+        if accounts.is_locked(db, user.id) or not mfa.verify(db, user.id, code):
+            accounts.note_failed_sign_in(db, user.id)
+            log.info("second step refused")
+            return SignInOutcome(None, problem="mfa_failed", pending=pending)
+        return SignInOutcome(sessions.create(db, user), sessions.cookie_max_age(db, user))
     finally:
         db.close()
 

@@ -10,6 +10,7 @@ DEFAULT_DB = ROOT / "data" / "companion.db"
 CONTENT_DIR = ROOT / "content"
 
 SESSION_COOKIE = "companion_session"
+PENDING_COOKIE = "companion_two_step"  # step one of two-step sign-in, five minutes
 
 
 def db_path() -> Path:

@@ -331,3 +331,40 @@ def m004_visits(db: Database) -> None:
         CREATE INDEX visits_patient ON visits(patient_id, day);
         """,
     )
+
+
+@migrations()
+def m006_article_reads(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE article_reads (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            slug TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, slug)
+        );
+        """,
+    )
+
+
+@migrations()
+def m007_two_step_sign_in(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE mfa (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            secret TEXT NOT NULL,
+            enabled_at TEXT,
+            last_step INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE recovery_codes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
+        """,
+    )

@@ -78,14 +78,25 @@ def current_user() -> User | None:
     return sessions.user_for_token(db(), session_token())
 
 
-def require_user(*roles: Role) -> User:
-    """The signed-in user if their role may open this page; otherwise a plain message."""
+def require_user(*roles: Role, two_step_setup: bool = False) -> User:
+    """The signed-in user if their role may open this page; otherwise a plain message.
+
+    Where the programme requires two-step sign-in for staff, a staff member without it sees
+    only the way to My account (the page that sets it up passes ``two_step_setup``).
+    """
+    from . import mfa
+
     try:
-        return access.require_role(current_user(), *(roles or tuple(Role)))
+        user = access.require_role(current_user(), *(roles or tuple(Role)))
     except AccessDenied as denied:
         st.info(str(denied))
         st.stop()
         raise
+    if not two_step_setup and mfa.missing(db(), user, settings()):
+        st.warning("Your programme asks staff to use two-step sign-in. Please turn it on first.")
+        st.page_link("pages/account.py", label="Set up two-step sign-in", icon=":material/key:")
+        st.stop()
+    return user
 
 
 def require_patient(user: User, permission: Permission, patient_id: int | None) -> Patient:
@@ -191,6 +202,21 @@ def sign_in_form(username: str = "") -> None:
         <input id="signin-password" name="password" type="password" required maxlength="256"
           autocomplete="current-password" style="{_INPUT_STYLE}">
         <button type="submit" style="{_BUTTON_STYLE}">Sign in</button>
+        </form>"""
+    )
+
+
+def two_step_form() -> None:
+    """Step two of signing in: posts the code to /api/auth/two-step (the pending cookie says
+    whose password was right a moment ago)."""
+    st.html(
+        f"""<form method="post" action="/api/auth/two-step" style="max-width:28rem">
+        <input type="hidden" name="csrf" value="{_csrf()}">
+        <label for="two-step-code">Code from your authenticator app, or a recovery code</label>
+        <input id="two-step-code" name="code" autocomplete="one-time-code" required
+          inputmode="text" autocapitalize="characters" spellcheck="false" maxlength="20"
+          style="{_INPUT_STYLE}">
+        <button type="submit" style="{_BUTTON_STYLE}">Continue</button>
         </form>"""
     )
 
@@ -350,6 +376,14 @@ def progress_for(patient: Patient, *, start, end, today, pain: bool, mood: bool,
     return _progress(
         str(config.db_path()), patient, change, start, end, today, pain, mood, you, thresholds
     )
+
+
+def library():
+    """The article library: the shipped articles and the programme's folder (re-read when a
+    file there changes)."""
+    from . import learn
+
+    return learn.load_library(settings().get("articles_folder") or None)
 
 
 def with_db(work: Callable[[Database], object]) -> object:

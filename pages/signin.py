@@ -14,6 +14,13 @@ if problem == "failed":
     st.error(SignInFailed.message)
 elif problem == "expired":
     st.warning("The sign-in form had been open too long. Please try again.")
+elif problem in ("mfa", "mfa_failed"):
+    if problem == "mfa_failed":
+        st.error("That code didn't work. Use a fresh code from the app, or a recovery code.")
+    st.info("Password accepted. One more step: the code from your authenticator app.")
+    ui.two_step_form()
+    st.caption("The code step times out after 5 minutes; then sign in again.")
+    st.stop()
 if notice := st.session_state.pop("notice", None):
     st.success(notice)
 if st.query_params.get("signed_out"):
