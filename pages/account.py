@@ -1,8 +1,9 @@
-"""My account: change password (every role); two-step sign-in (clinicians and admins)."""
+"""My account: change password (every role); download my data (teens and parents); two-step
+sign-in (clinicians and admins)."""
 
 import streamlit as st
 
-from companion import accounts, mfa, passwords, ui
+from companion import accounts, data_rights, mfa, passwords, programme, ui
 
 user = ui.require_user(two_step_setup=True)
 st.title("My account")
@@ -74,3 +75,18 @@ if user.is_staff:
             lambda: mfa.confirm(ui.db(), user, ui.value("mfa_code", "")),
             key="mfa_confirm",
         )
+
+if not user.is_staff:
+    st.subheader("My data")
+    st.write(
+        "Download everything the app holds about you: a ZIP of tables (CSV and JSON) with a "
+        "README that explains each one."
+    )
+    today = programme.local_today(ui.settings())
+    st.download_button(
+        "Download my data",
+        lambda: ui.with_db(lambda db: data_rights.export_zip(db, user, today=today)),
+        file_name=data_rights.export_filename(user, today),
+        mime="application/zip",
+        key="my_data",
+    )

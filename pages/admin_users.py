@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, accounts, patients, ui
+from companion import account_care, accounts, data_rights, patients, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.ADMIN)
@@ -98,3 +98,25 @@ patient = patients.find_patient_for_user(ui.db(), ui.value("team_teen"))
 if patient is None:
     st.stop()
 ui.care_team_editor(user, patient.id)
+
+st.subheader("Delete a teen's record")
+if deleted := ui.done("delete_patient"):
+    st.success(f"{deleted}'s record is deleted. The audit log keeps a row that it happened.")
+st.caption(
+    "This removes the teen's account and everything about them: check-ins, plans, goals, "
+    "questionnaires, visits and family links. It can't be undone (only a backup brings it "
+    "back). Before you delete it, the teen can download their own data from My account."
+)
+st.selectbox("Teen to delete", list(teens), format_func=teens.get, index=None, key="delete_teen")
+st.text_input("Type the teen's username to confirm", max_chars=64, key="confirm_username")
+ui.field_error("confirm_username", "patient")
+
+
+def delete():
+    doomed = patients.find_patient_for_user(ui.db(), ui.value("delete_teen"))
+    return data_rights.delete_patient(
+        ui.db(), user, doomed.id if doomed else -1, ui.value("confirm_username", "")
+    )
+
+
+ui.action_button("Delete this record", delete, key="delete_patient", primary=False)
