@@ -6,11 +6,25 @@ record. Allowed: pages that show a teen's record show it."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+from datetime import timedelta
 
 import pytest
 
-from companion import navigation
+from companion import (
+    account_care,
+    accounts,
+    checkins,
+    data_rights,
+    navigation,
+    plans,
+    programme,
+    progress,
+    visits,
+)
+from companion.errors import AccessDenied
 from tests.apptest import app, texts
 
 # Pages that show one teen's record when the visitor may see it.
@@ -26,17 +40,39 @@ RECORD_PAGES = {
 # who did what (PRODUCT.md §3); neither holds clinical content.
 ACCOUNT_PAGES = {"pages/admin_users.py", "pages/admin_audit.py"}
 
+
+def _deactivated(w, db):
+    account_care.set_active(db, w.admin, w.clinician_a.id, False)
+    return accounts.get_user(db, w.clinician_a.id)
+
+
 VISITORS = {
     # name: (how to find the user in the world, may they see teen 0's function data?)
-    "own teen": (lambda w: w.teen_users[0], True),
-    "another teen": (lambda w: w.teen_users[1], False),
-    "linked parent": (lambda w: w.parent_a, True),
-    "other family's parent": (lambda w: w.parent_b, False),
-    "care team clinician": (lambda w: w.clinician_a, True),
-    "other care team clinician": (lambda w: w.clinician_b, False),
-    "admin": (lambda w: w.admin, False),
-    "signed out": (lambda w: None, False),
+    "own teen": (lambda w, db: w.teen_users[0], True),
+    "another teen": (lambda w, db: w.teen_users[1], False),
+    "linked parent": (lambda w, db: w.parent_a, True),
+    "other family's parent": (lambda w, db: w.parent_b, False),
+    "care team clinician": (lambda w, db: w.clinician_a, True),
+    "other care team clinician": (lambda w, db: w.clinician_b, False),
+    "deactivated care team clinician": (_deactivated, False),
+    "admin": (lambda w, db: w.admin, False),
+    "signed out": (lambda w, db: None, False),
 }
+# What only teen 0's own teen and care team may read: a note, a question for the visit.
+PRIVATE = ("PRIVATE-NOTE-7731", "PRIVATE-QUESTION-7731")
+GOAL = "GOAL-TEXT-7731"  # function data: the linked parent sees goals too
+
+
+@pytest.fixture
+def marked(world, db):
+    """Teen 0's record with text that can be searched for on every page and in every file."""
+    teen = world.teens[0]
+    today = programme.local_today(programme.get_settings(db))
+    checkins.import_history(
+        db, teen, [{"day": today, "pain": 7, "note": PRIVATE[0], "question": PRIVATE[1]}]
+    )
+    plans.save_goal(db, world.clinician_a, teen.id, text=GOAL, category="school")
+    return teen, today
 
 
 def shows(text: str, name: str) -> bool:
@@ -44,12 +80,13 @@ def shows(text: str, name: str) -> bool:
 
 
 @pytest.mark.parametrize("visitor", list(VISITORS))
-def test_every_page_for_every_relation(world, db, visitor):
+def test_every_page_for_every_relation(world, db, marked, visitor):
     find, may_see = VISITORS[visitor]
-    user = find(world)
-    role = user.role.value if user else navigation.SIGNED_OUT
-    target = world.teens[0]
+    user = find(world, db)
+    role = user.role.value if user and user.active else navigation.SIGNED_OUT
+    target, _ = marked
     registered = {p.path for p in navigation.pages_for(role, set_up=True)}
+    private_ok = visitor in ("own teen", "care team clinician")
     cells = 0
     for spec in navigation.PAGES:
         cells += 1
@@ -66,7 +103,65 @@ def test_every_page_for_every_relation(world, db, visitor):
         elif spec.path not in ACCOUNT_PAGES:
             assert not shows(page, target.display_name), (visitor, spec.path)
             assert not shows(page, target.username), (visitor, spec.path)
+        if not may_see:
+            assert GOAL not in page, (visitor, spec.path)
+        if not private_ok:
+            for marker in PRIVATE:
+                assert marker not in page, (visitor, spec.path)
     assert cells == len(navigation.PAGES)
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+def test_every_export_for_every_relation(world, db, marked, visitor):
+    """The follow-up CSV and PDF, and the own-data ZIP: the record or AccessDenied."""
+    import zipfile
+
+    find, _ = VISITORS[visitor]
+    user = find(world, db)
+    target, today = marked
+    start = today - timedelta(days=13)
+    p = progress.load(db, target, start=start, end=today, today=today, pain=True, mood=True)
+    exports = {
+        "csv": lambda: visits.daily_csv(db, user, target.id, start=start, end=today),
+        "pdf": lambda: visits.followup_report(
+            db, user, target.id, p, programme_name="P", today=today
+        ),
+        "zip": lambda: data_rights.export_zip(db, user, today=today),
+    }
+    for name, export in exports.items():
+        # the follow-up files: the care team, and the teen (it is their own record)
+        allowed = (visitor in ("own teen", "care team clinician") and name != "zip") or (
+            visitor in ("own teen", "linked parent", "another teen", "other family's parent")
+            and name == "zip"
+        )
+        if not allowed:
+            with pytest.raises(AccessDenied):
+                export()
+            continue
+        data = export()
+        if name == "zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                text = "\n".join(archive.read(n).decode() for n in archive.namelist())
+            mine = visitor == "own teen"
+            assert (PRIVATE[0] in text) is mine, visitor  # only the teen's own download
+        elif name == "csv":
+            assert PRIVATE[0] in data.decode()
+        else:
+            import pypdf
+
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            assert PRIVATE[1] in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_the_cli_prints_no_record_content(world, db, db_path, marked, capsys, tmp_path):
+    from companion.__main__ import main
+
+    for argv in (["migrate"], ["backup", str(tmp_path)]):
+        with contextlib.suppress(SystemExit):
+            main(["--db", str(db_path), *argv])
+        out = capsys.readouterr()
+        for secret in (*PRIVATE, GOAL, world.teens[0].display_name):
+            assert secret not in out.out + out.err, argv
 
 
 def test_a_clinician_cannot_open_a_patient_off_their_care_team_by_id(world, db):
