@@ -84,6 +84,8 @@ def create_user(
     actor: User | None = None,
 ) -> User:
     """Create an account. Without a password it waits for an activation code."""
+    if role not in tuple(Role) and role not in [r.value for r in Role]:
+        raise InvalidInput("role", "Please choose a role from the list.")
     role = Role(role)
     name = clean_username(username)
     display = clean_display_name(display_name)

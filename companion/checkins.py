@@ -351,6 +351,8 @@ def save_exercise_outcome(
     db: Database, user: User, patient_id: int, *, day: date, today: date, key: str, status: str
 ) -> Checkin:
     """Tick one exercise from the exercises page: the same record as the check-in's."""
+    if not isinstance(key, str) or not isinstance(status, str):
+        raise InvalidInput("outcomes", "Please choose done, part or not done for an exercise.")
     existing = find_checkin(db, patient_id, day) if isinstance(day, date) else None
     if existing is None:
         values: dict = {"outcomes": {key: status}}

@@ -21,7 +21,7 @@ def make_token(secret: str, *, now: float | None = None) -> str:
 
 
 def check_token(secret: str, token: str | None, *, now: float | None = None) -> bool:
-    if not token or token.count(".") != 2 or len(token) > 200:
+    if not isinstance(token, str) or token.count(".") != 2 or len(token) > 200:
         return False
     issued, nonce, signature = token.split(".")
     if not issued.isdigit() or not hmac.compare_digest(signature, _sign(secret, issued, nonce)):

@@ -182,7 +182,7 @@ def pending_token(secret: str, user_id: int, *, at: float | None = None) -> str:
 
 
 def pending_user(secret: str, token: str | None, *, at: float | None = None) -> int | None:
-    if not token or len(token) > 200 or token.count(".") != 3:
+    if not isinstance(token, str) or len(token) > 200 or token.count(".") != 3:
         return None
     user_id, issued, nonce, signature = token.split(".")
     body = f"{user_id}.{issued}.{nonce}"
