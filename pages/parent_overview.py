@@ -25,6 +25,7 @@ for tab, teen in zip(tabs, teens, strict=True):
         patient = ui.require_patient(user, Permission.VIEW_FUNCTION, teen.id)
         pain = access.can(database, user, Permission.VIEW_PAIN, patient)
         mood = access.can(database, user, Permission.VIEW_MOOD, patient)
+        name = ui.esc(patient.display_name)  # for places that render Markdown
         st.caption(
             f"Home since {patient.discharged_on:%-d %B %Y} "
             f"({patient.days_since_discharge(today)} days)."
@@ -46,13 +47,21 @@ for tab, teen in zip(tabs, teens, strict=True):
         )
         week = family.this_week(p.weeks, today)
         st.subheader("This week")
-        st.write(family.week_summary(week, patient.display_name))
+        st.write(ui.esc(family.week_summary(week, patient.display_name)))
         tip = family.coaching(week)
         with st.container(border=True):
             st.markdown(f"**{tip.title}**")
             st.write(tip.text)
+            more = ui.library().get(tip.article)
+            if more is not None:
+                st.page_link(
+                    "pages/learn.py",
+                    label=f"Read: {ui.esc(more.title)}",
+                    query_params={"article": more.slug},
+                    icon=":material/menu_book:",
+                )
         if p.empty:
-            st.info(f"Charts appear once {patient.display_name} starts daily check-ins.")
+            st.info(f"Charts appear once {name} starts daily check-ins.")
         else:
             for title, key, chart in (
                 ("School", "school", charts.school(p.weeks)),
@@ -62,7 +71,7 @@ for tab, teen in zip(tabs, teens, strict=True):
             ):
                 st.markdown(f"**{title}**")
                 if key in p.sentences:
-                    st.caption(p.sentences[key])
+                    st.caption(ui.esc(p.sentences[key]))
                 st.altair_chart(chart, width="stretch")
             if pain:
                 st.markdown("**Pain (weekly average)**")
@@ -78,13 +87,13 @@ for tab, teen in zip(tabs, teens, strict=True):
                 )
             if not (pain and mood):
                 st.caption(
-                    f"{patient.display_name} keeps pain and mood private unless they choose "
+                    f"{name} keeps pain and mood private unless they choose "
                     "to share them. Function — school, activity, exercise — is the best "
                     "sign of recovery."
                 )
 
         st.subheader("Your weekly check")
-        st.caption(f"How did {patient.display_name} manage this week, as you saw it?")
+        st.caption(f"How did {name} manage this week, as you saw it?")
         for area, label in family.CHECK_AREAS.items():
             st.select_slider(
                 label,
