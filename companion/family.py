@@ -24,6 +24,7 @@ CHECK_AREAS = {"school": "School", "activities": "Activities", "exercise": "Home
 class Tip:
     title: str
     text: str
+    article: str = ""  # the Learn article that goes deeper (a slug)
 
 
 ATTENDANCE_TIP = Tip(
@@ -32,16 +33,19 @@ ATTENDANCE_TIP = Tip(
     "with school: a part day still counts. Praise the effort of going, and keep pain talk "
     "short and calm. Ask the care team or school nurse for a return plan if days keep "
     "getting missed.",
+    "parent-school-return",
 )
 EXERCISE_TIP = Tip(
     "A lighter exercise week — encourage without pushing",
     "Notice and praise what did get done. Offer to join in, or set a regular time together. "
     "On hard days, a lighter set is better than none. Try not to nag or take over: the plan "
     "belongs to your teen.",
+    "parent-supporting-exercise",
 )
 STEADY_TIP = Tip(
     "A steady week",
     "Say what you noticed going well. Keeping routines the same as last week is a win.",
+    "parent-praising-effort",
 )
 
 

@@ -1,4 +1,5 @@
-"""Programme settings: name, help-now text and time zone."""
+"""Programme settings: name, help-now text, time zone, the programme's own questionnaires and
+articles, flag thresholds and sharing defaults."""
 
 import streamlit as st
 
@@ -42,6 +43,23 @@ found, problems = questionnaires.load_all(current["questionnaire_folder"] or Non
 st.caption("Questionnaires available: " + ", ".join(q.title for q in found.values()))
 for problem in problems:
     st.warning(f"Not loaded — {problem}")
+st.text_input(
+    "Folder of the programme's own articles (optional)",
+    value=current["articles_folder"],
+    max_chars=300,
+    key="articles_folder",
+    help="A folder on the server of Markdown articles in the format of content/README.md. "
+    "An article there is added to Learn, or replaces the built-in one with the same slug.",
+)
+ui.field_error("articles_folder")
+library = ui.library()
+programme_articles = [a for a in library.articles.values() if a.origin == "programme"]
+st.caption(
+    f"Articles in Learn: {len(library.articles)}, of which {len(programme_articles)} from "
+    "the programme's folder."
+)
+for problem in library.problems:
+    st.warning(f"Not loaded — {problem}")
 
 
 st.subheader("Flags for the care team")
@@ -49,6 +67,17 @@ cols = st.columns(2)
 for n, (key, (low, high, what)) in enumerate(programme.FLAG_LIMITS.items()):
     cols[n % 2].number_input(what.capitalize(), low, high, value=int(current[key]), step=1, key=key)
     ui.field_error(key)
+st.subheader("Sessions")
+cols = st.columns(2)
+for n, (key, (low, high, what)) in enumerate(programme.SESSION_LIMITS.items()):
+    cols[n].number_input(what.capitalize(), low, high, value=int(current[key]), step=1, key=key)
+    ui.field_error(key)
+st.toggle(
+    "Require two-step sign-in for clinicians and admins",
+    value=current["require_mfa_staff"],
+    key="require_mfa_staff",
+    help="Staff without it are asked to set it up in My account before anything else.",
+)
 st.subheader("Sharing defaults")
 st.caption("Teens can always change these themselves. Off by default (PRODUCT.md §3).")
 st.toggle(
