@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "name": "",
     "crisis_line": "988",
     "emergency_number": "911",
+    "clinic_line": "",
     "help_text": "",
     "timezone": "America/New_York",
     "questionnaire_folder": "",
@@ -48,6 +49,7 @@ EDITABLE = (
     "name",
     "crisis_line",
     "emergency_number",
+    "clinic_line",
     "help_text",
     "timezone",
     "questionnaire_folder",
@@ -58,7 +60,13 @@ EDITABLE = (
     *SESSION_LIMITS,
     "require_mfa_staff",
 )
-_LIMITS = {"name": 80, "crisis_line": 40, "emergency_number": 20, "help_text": 400}
+_LIMITS = {
+    "name": 80,
+    "crisis_line": 40,
+    "emergency_number": 20,
+    "clinic_line": 120,
+    "help_text": 400,
+}
 
 
 def get_settings(db: Database) -> dict:
@@ -167,6 +175,8 @@ def help_lines(settings: dict) -> list[str]:
         f"{settings['crisis_line']} any time.",
         f"In an emergency, call {settings['emergency_number']}.",
     ]
+    if settings.get("clinic_line"):
+        lines.append(f"Your clinic: {settings['clinic_line']}")
     if settings.get("help_text"):
         lines.append(str(settings["help_text"]))
     lines.append("This app isn't watched in real time and is not an emergency service.")

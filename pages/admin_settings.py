@@ -18,6 +18,14 @@ st.text_input(
     "Emergency number", value=current["emergency_number"], max_chars=20, key="emergency_number"
 )
 ui.field_error("emergency_number")
+st.text_input(
+    "Clinic line",
+    value=current["clinic_line"],
+    max_chars=120,
+    key="clinic_line",
+    help="Shown in Help now, e.g. “Pain clinic 555-0100, weekdays 8 am to 5 pm”.",
+)
+ui.field_error("clinic_line")
 st.text_area("More help-now text", value=current["help_text"], max_chars=400, key="help_text")
 ui.field_error("help_text")
 zones = programme.timezone_choices()

@@ -206,3 +206,22 @@ def test_an_admin_changes_a_care_team(world, db):
     at.selectbox(key="remove_clinician").set_value(world.clinician_a.id)
     at.button(key="remove_team").click().run()
     assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
+
+
+def test_the_help_page_says_when_to_call_whom_with_the_programmes_numbers(world, db):
+    programme.save_settings(
+        db,
+        {"crisis_line": "0800 111", "emergency_number": "112", "clinic_line": "Pain clinic 555"},
+        actor=world.admin,
+    )
+    at = app(None, db, page="pages/help.py")
+    page = texts(at)
+    for words in (
+        "Call 112 now if",
+        "Call or text 0800 111 if",
+        "Call your clinic if",
+        "Your clinic: Pain clinic 555",
+        "This app is not watched in real time",
+    ):
+        assert words in page.replace("\\", ""), words
+    assert "988" not in page and "911" not in page
