@@ -149,7 +149,7 @@ def recovery_codes_left(db: Database, user_id: int) -> int:
 def turn_off(db: Database, actor: User, user_id: int) -> None:
     """Turn two-step sign-in off: oneself (after a code, checked by the caller) or an admin for
     a staff member who lost their phone and their recovery codes."""
-    if actor.id != user_id and actor.role.value != "admin":
+    if actor is None or not actor.active or (actor.id != user_id and actor.role.value != "admin"):
         raise InvalidInput("mfa", "Only an admin can turn off someone else's two-step sign-in.")
     with transaction(db):
         db.execute("DELETE FROM mfa WHERE user_id = ?", [user_id])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from companion import account_care, accounts, data_rights, patients, ui
+from companion import account_care, accounts, data_rights, mfa, patients, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.ADMIN)
@@ -87,6 +87,19 @@ if ui.done("deactivate"):
     st.success("Deactivated. Their sessions have ended.")
 if ui.done("reactivate"):
     st.success("Reactivated.")
+if mfa.is_enabled(ui.db(), target["id"]):
+    st.caption(
+        "Two-step sign-in is on for this account. If they lost their phone and their recovery "
+        "codes, turn it off; they can set it up again after signing in."
+    )
+    ui.action_button(
+        "Turn off their two-step sign-in",
+        lambda: mfa.turn_off(ui.db(), user, ui.value("target")) or True,
+        key="mfa_reset",
+        primary=False,
+    )
+if ui.done("mfa_reset"):
+    st.success("Two-step sign-in is off for that account.")
 
 st.subheader("Care teams")
 teens = {r["id"]: f"{r['display_name']} ({r['username']})" for r in rows if r["role"] == "teen"}

@@ -105,3 +105,16 @@ def test_when_required_staff_without_it_see_only_the_way_to_set_it_up(world, db)
     assert mfa.is_enabled(db, world.clinician_a.id)
     again = app(world.clinician_a, db, page="pages/clinician_patients.py")
     assert "Please turn it on first" not in texts(again)
+
+
+def test_an_admin_turns_off_a_staff_members_two_step_sign_in(world, db):
+    enrol(db, world.clinician_b, at=dbmod.now() - timedelta(minutes=2))
+    with pytest.raises(InvalidInput):
+        mfa.turn_off(db, world.clinician_a, world.clinician_b.id)  # not their own, not admin
+    at = app(world.admin, db, page="pages/admin_users.py")
+    at.selectbox(key="target").set_value(world.clinician_b.id).run()
+    at.button(key="mfa_reset").click().run()
+    assert not at.exception
+    assert "Two-step sign-in is off" in texts(at)
+    assert not mfa.is_enabled(db, world.clinician_b.id)
+    assert mfa.recovery_codes_left(db, world.clinician_b.id) == 0
