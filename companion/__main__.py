@@ -1,13 +1,15 @@
-"""Command line: python -m companion {migrate,create-admin,demo} [--help]."""
+"""Command line: python -m companion {migrate,create-admin,demo,backup,restore} [--help]."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
+from pathlib import Path
 
-from . import account_care, config, db, demo, programme
+from . import account_care, backup, config, db, demo, programme
 from .errors import InvalidInput
 
 
@@ -66,6 +68,44 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    source = Path(args.db) if args.db else config.db_path()
+    try:
+        made = backup.create_backup(source, Path(args.path), keep=args.keep)
+    except backup.BackupError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as problem:
+        print(f"Backup failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"Backup written: {made.path} ({made.size:,} bytes, integrity ok)")
+    for old in made.removed:
+        print(f"Removed old backup: {old}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    target = Path(args.db) if args.db else config.db_path()
+    try:
+        done = backup.restore_backup(Path(args.path), target, force=args.force)
+    except backup.BackupError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as problem:
+        print(f"Restore failed: {problem}", file=sys.stderr)
+        return 1
+    if done.previous is not None:
+        print(f"The database that was replaced is kept at {done.previous}")
+    print(f"Restored {args.path} into {target}: applied {done.migrations} migration(s).")
+    return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m companion", description=__doc__)
     parser.add_argument("--db", help="SQLite file (default: $COMPANION_DB or data/companion.db)")
@@ -88,6 +128,33 @@ def main(argv: list[str] | None = None) -> int:
         "--days", type=int, default=120, help="the longest history: discharges 10 to DAYS ago"
     )
     demo_cmd.set_defaults(run=_demo)
+    backup_cmd = sub.add_parser(
+        "backup",
+        help="copy the live database safely, even while the app is in use",
+        description="Takes a consistent copy with SQLite's online backup API, checks it with"
+        " PRAGMA integrity_check and prints its path and size. PATH is a file, or a directory"
+        " to hold companion-YYYYMMDD-HHMMSS.db (UTC).",
+    )
+    backup_cmd.add_argument("path", metavar="PATH", help="backup file or directory")
+    backup_cmd.add_argument(
+        "--keep",
+        type=_positive,
+        metavar="N",
+        help="PATH is a directory: keep only the newest N companion-*.db backups in it",
+    )
+    backup_cmd.set_defaults(run=_backup)
+    restore_cmd = sub.add_parser(
+        "restore",
+        help="put a backup back as the database, then migrate it",
+        description="Checks the backup's integrity, copies it into the database with SQLite's"
+        " backup API and runs the migrations. Stop the app first. A database that already"
+        " holds data is replaced only with --force, and a copy of it is kept beside it.",
+    )
+    restore_cmd.add_argument("path", metavar="PATH", help="the backup file")
+    restore_cmd.add_argument(
+        "--force", action="store_true", help="replace a database that already holds data"
+    )
+    restore_cmd.set_defaults(run=_restore)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -353,12 +353,13 @@ def save_exercise_outcome(
     """Tick one exercise from the exercises page: the same record as the check-in's."""
     if not isinstance(key, str) or not isinstance(status, str):
         raise InvalidInput("outcomes", "Please choose done, part or not done for an exercise.")
-    existing = find_checkin(db, patient_id, day) if isinstance(day, date) else None
-    if existing is None:
-        values: dict = {"outcomes": {key: status}}
-    else:
-        values = {**existing.__dict__, "outcomes": {**existing.outcomes, key: status}}
-    return save_checkin(db, user, patient_id, day=day, today=today, values=values)
+    with transaction(db):  # read and write together: a tick from another device isn't lost
+        existing = find_checkin(db, patient_id, day) if isinstance(day, date) else None
+        if existing is None:
+            values: dict = {"outcomes": {key: status}}
+        else:
+            values = {**existing.__dict__, "outcomes": {**existing.outcomes, key: status}}
+        return save_checkin(db, user, patient_id, day=day, today=today, values=values)
 
 
 # --- the toolbox --------------------------------------------------------------------------
