@@ -368,3 +368,17 @@ def m007_two_step_sign_in(db: Database) -> None:
         CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
         """,
     )
+
+
+@migrations()
+def m008_speed_indexes(db: Database) -> None:
+    """For the panel's change keys (the latest save per patient) and the audit log's
+    filters by patient and by person."""
+    _run(
+        db,
+        """
+        CREATE INDEX checkins_patient_updated ON checkins(patient_id, updated_at);
+        CREATE INDEX audit_log_patient ON audit_log(patient_id, id);
+        CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
+        """,
+    )

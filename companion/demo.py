@@ -52,11 +52,16 @@ def create_demo(
     today: date | None = None,
     days: int = 120,
     history: bool = True,
+    clinicians: int = 2,
+    parents: int = 2,
+    visits: bool = False,
 ) -> Demo:
-    """A demo programme: an admin, two clinicians, ``teens`` teens discharged 10 to ``days``
-    days ago, and two parents. Each teen gets a care plan (with one change), goals and daily
-    check-ins up to today unless ``history`` is off. Passwords are drawn from ``seed`` (one
-    per role) and returned."""
+    """A demo programme: an admin, ``clinicians`` clinicians, ``teens`` teens discharged 10
+    to ``days`` days ago, and ``parents`` parents (one for each of the first teens). Each teen
+    gets a care plan (with one change), goals and daily check-ins up to today unless
+    ``history`` is off; with ``visits``, FDI totals come from recorded follow-up visits.
+    Passwords are drawn from ``seed`` (one per role) and returned. The benchmark builds a
+    programme of 500 teens, 3 clinicians and 400 parents with this."""
     if programme.is_set_up(db) or accounts.list_users(db):
         raise InvalidInput(
             "_form", "This database already holds a programme; demo data go in an empty one."
@@ -78,18 +83,21 @@ def create_demo(
             admin_password=pw["admin"],
         )
         demo.accounts.append(DemoAccount("admin", "admin", "Programme admin", pw["admin"]))
+        staff = list(CLINICIANS[:clinicians]) + [
+            (f"clinician{n}", f"Clinician {n}") for n in range(len(CLINICIANS) + 1, clinicians + 1)
+        ]
         clinicians = [
-            _staff(db, admin, name, display, pw["clinician"], demo) for name, display in CLINICIANS
+            _staff(db, admin, name, display, pw["clinician"], demo) for name, display in staff
         ]
         for i in range(teens):
             patient = _teen(db, rng, i, clinicians, pw["teen"], today, teens, days, demo)
             demo.patient_ids.append(patient.id)
             if history:
-                lead = clinicians[0] if i % 2 == 0 else clinicians[-1]
+                lead = clinicians[i % len(clinicians)]
                 demo_history.add_plans_and_history(
-                    db, lead, patient, rng=rng, today=today, flat_pain=(i % 4 == 1)
+                    db, lead, patient, rng=rng, today=today, flat_pain=(i % 4 == 1), visits=visits
                 )
-        for i, patient_id in enumerate(demo.patient_ids[:2]):
+        for i, patient_id in enumerate(demo.patient_ids[:parents]):
             _parent(db, clinicians[0], i, patient_id, pw["parent"], demo)
     return demo
 
@@ -106,7 +114,7 @@ def _teen(db, rng, i, clinicians, password, today, count, days, demo):
     username = name.lower().replace(" ", "")
     # spread discharges over 10..120 days ago, the first teen the most recent
     days_ago = 10 + round((days - 10) * i / max(count - 1, 1)) if count > 1 else min(30, days)
-    lead = clinicians[0] if i % 2 == 0 or len(clinicians) == 1 else clinicians[1]
+    lead = clinicians[i % len(clinicians)]
     patient, code = patients.enrol_teen(
         db,
         lead,
@@ -130,7 +138,7 @@ def _parent(db, clinician, i, patient_id, password, demo):
         db, _care_team_member(db, clinician, patient_id), patient_id
     )
     name = PARENT_NAMES[i % len(PARENT_NAMES)]
-    username = f"{name.lower()}.parent"
+    username = f"{name.lower()}.parent" + ("" if i < len(PARENT_NAMES) else str(i + 1))
     accounts.register_parent(db, code, username=username, display_name=name, password=password)
     demo.accounts.append(DemoAccount("parent", username, name, password))
 

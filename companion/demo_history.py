@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from . import checkins, plans, questionnaires
+from . import checkins, plans, questionnaires, visits
 from .identity import User
 from .patients import Patient
 
@@ -36,6 +36,7 @@ def add_plans_and_history(
     rng: random.Random,
     today: date,
     flat_pain: bool = False,
+    visits: bool = False,
 ) -> None:
     discharge = patient.discharged_on
     total = max((today - discharge).days, 1)
@@ -81,18 +82,31 @@ def add_plans_and_history(
         )
     _goals(db, clinician, patient, rng, today)
     checkins.import_history(db, patient, _days(db, patient, rng, today, flat_pain))
-    _fdi(db, clinician, patient, rng, today)
+    _fdi(db, clinician, patient, rng, today, visits)
 
 
-def _fdi(db, clinician, patient, rng, today) -> None:
+def _fdi(db, clinician, patient, rng, today, as_visits: bool) -> None:
     """FDI totals entered at discharge and at monthly visits: disability falls, more for
-    most teens than pain does (CLINICAL.md: 88% disability responders)."""
+    most teens than pain does (CLINICAL.md: 88% disability responders). With ``as_visits``
+    each is a recorded follow-up visit (with the pain that day)."""
     score = rng.randint(24, 36)
     day = patient.discharged_on
     while day <= today:
-        questionnaires.record_fdi_total(
-            db, patient, score, day=day, today=today, entered_by=clinician.id
-        )
+        if as_visits:
+            visits.record_visit(
+                db,
+                clinician,
+                patient.id,
+                day=day,
+                today=today,
+                pain=rng.randint(2, 7),
+                fdi_total=score,
+                notes="Follow-up visit",
+            )
+        else:
+            questionnaires.record_fdi_total(
+                db, patient, score, day=day, today=today, entered_by=clinician.id
+            )
         score = max(2, score - rng.randint(3, 9))
         day += timedelta(days=30)
 

@@ -5,6 +5,7 @@ Every period is clipped to start no earlier than discharge and end no later than
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -94,27 +95,6 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def plan_days(versions: list[PlanVersion], period: Period) -> pd.DataFrame:
-    """One row per day × exercise in force that day: day, key, name, days_per_week."""
-    columns = ["day", "key", "name", "days_per_week"]
-    if not versions:
-        return pd.DataFrame(columns=columns)
-    days = pd.DataFrame({"day": pd.date_range(period.start, period.end, freq="D")})
-    starts = pd.DataFrame(
-        {"start": pd.to_datetime([v.starts_on for v in versions]), "v": range(len(versions))}
-    ).sort_values(["start", "v"])
-    in_force = pd.merge_asof(days, starts, left_on="day", right_on="start").dropna(subset=["v"])
-    rows = [
-        {"v": i, "key": e.key, "name": e.name, "days_per_week": e.days_per_week}
-        for i, v in enumerate(versions)
-        for e in v.exercises
-    ]
-    exercises = pd.DataFrame(rows, columns=["v", "key", "name", "days_per_week"])
-    merged = in_force.astype({"v": "int64"}).merge(exercises, on="v")
-    merged["day"] = merged["day"].dt.date
-    return merged[columns]
-
-
 def exercise_adherence(
     versions: list[PlanVersion],
     outcomes: pd.DataFrame,
@@ -128,37 +108,48 @@ def exercise_adherence(
     """Adherence per exercise and overall against the plan in force each day (PRODUCT.md §5).
 
     ``outcomes`` has columns day, key, status (done / part / not_done); a day in the plan
-    without an outcome for an exercise is "not logged", never "not done".
+    without an outcome for an exercise is "not logged", never "not done". ``versions`` are
+    oldest first (two on one start date: the later save is in force). One pass over the
+    period's days: at most a few thousand day × exercise cells, cheaper as plain loops than
+    as frame joins.
     """
     period = clip_period(start, end, discharged_on=discharged_on, today=today)
     if period is None:
         return Adherence(None, (), 0)
     logged = {d for d in checkin_days if period.start <= d <= period.end}
-    planned = plan_days(versions, period)
-    if planned.empty:
-        return Adherence(period, (), len(logged))
-    marks = outcomes[["day", "key", "status"]] if len(outcomes) else None
-    if marks is not None:
-        planned = planned.merge(marks, on=["day", "key"], how="left")
-    else:
-        planned = planned.assign(status=pd.NA)
-    planned["status"] = planned["status"].fillna("not_logged")
-    latest_names = planned.groupby("key", sort=False)["name"].last()
-    result = []
-    for key, rows in planned.groupby("key", sort=False):
-        counts = rows["status"].value_counts()
-        result.append(
-            ExerciseAdherence(
-                key=str(key),
-                name=str(latest_names[key]),
-                expected=float(rows["days_per_week"].sum()) / 7,
-                done=int(counts.get("done", 0)),
-                part=int(counts.get("part", 0)),
-                not_done=int(counts.get("not_done", 0)),
-                not_logged=int(counts.get("not_logged", 0)),
-            )
+    status: dict[tuple[date, str], str] = {}
+    if len(outcomes):
+        inside = outcomes[(outcomes["day"] >= period.start) & (outcomes["day"] <= period.end)]
+        cells = zip(inside["day"], inside["key"], strict=True)
+        status = dict(zip(cells, inside["status"], strict=True))
+    starts = [v.starts_on for v in versions]
+    slot = {"done": 2, "part": 3, "not_done": 4, "not_logged": 5}
+    tally: dict[str, list] = {}  # key -> [latest name, days_per_week summed, done, part, ...]
+    for n in range(period.days):
+        day = period.start + timedelta(days=n)
+        index = bisect_right(starts, day) - 1
+        if index < 0:
+            continue
+        for exercise in versions[index].exercises:
+            counts = tally.setdefault(exercise.key, [exercise.name, 0, 0, 0, 0, 0])
+            counts[0] = exercise.name
+            counts[1] += exercise.days_per_week
+            where = slot.get(status.get((day, exercise.key), "not_logged"))
+            if where:
+                counts[where] += 1
+    result = tuple(
+        ExerciseAdherence(
+            key=str(key),
+            name=str(c[0]),
+            expected=c[1] / 7,
+            done=c[2],
+            part=c[3],
+            not_done=c[4],
+            not_logged=c[5],
         )
-    return Adherence(period, tuple(result), len(logged))
+        for key, c in tally.items()
+    )
+    return Adherence(period, result, len(logged))
 
 
 def exercise_streak(outcomes: pd.DataFrame, *, today: date) -> int:

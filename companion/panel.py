@@ -77,6 +77,24 @@ def panel(
     follow_up_within: int | None = None,
 ) -> pd.DataFrame:
     rows = [panel_row(db, p, today=today, thresholds=thresholds) for p in patients]
+    return table(
+        rows,
+        today=today,
+        flagged_only=flagged_only,
+        discharged_within=discharged_within,
+        follow_up_within=follow_up_within,
+    )
+
+
+def table(
+    rows: list[dict],
+    *,
+    today: date,
+    flagged_only: bool = False,
+    discharged_within: int | None = None,
+    follow_up_within: int | None = None,
+) -> pd.DataFrame:
+    """Panel rows filtered and in the panel's order: flagged first, then recent discharges."""
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame

@@ -46,14 +46,27 @@ def period_start(choice: str, *, patient: Patient, today: date) -> date:
 
 def latest_change(db: Database, patient_id: int) -> str:
     """A key that changes whenever anything a progress view shows changes (for caching)."""
-    row = db.execute(
-        "SELECT (SELECT MAX(updated_at) || COUNT(*) FROM checkins WHERE patient_id = :p),"
-        " (SELECT MAX(id) FROM coping_uses WHERE patient_id = :p),"
-        " (SELECT MAX(id) FROM plan_versions WHERE patient_id = :p),"
-        " (SELECT MAX(id) FROM questionnaire_responses WHERE patient_id = :p)",
-        {"p": patient_id},
-    ).fetchone()
-    return "|".join(str(v) for v in row)
+    return latest_changes(db, [patient_id])[patient_id]
+
+
+def latest_changes(db: Database, patient_ids: list[int]) -> dict[int, str]:
+    """``latest_change`` for many patients in one query (the panel asks for a whole care
+    team at once). Every save bumps a check-in's ``updated_at``; the other tables only grow."""
+    if not patient_ids:
+        return {}
+    marks = ",".join("?" * len(patient_ids))
+    rows = db.execute(
+        "SELECT p.id,"
+        " (SELECT MAX(updated_at) || COUNT(*) FROM checkins WHERE patient_id = p.id),"
+        " (SELECT MAX(id) FROM coping_uses WHERE patient_id = p.id),"
+        " (SELECT MAX(id) FROM plan_versions WHERE patient_id = p.id),"
+        " (SELECT MAX(id) FROM questionnaire_responses WHERE patient_id = p.id),"
+        " (SELECT MAX(id) FROM episodes WHERE patient_id = p.id)"
+        f" FROM patients p WHERE p.id IN ({marks})",
+        list(patient_ids),
+    ).fetchall()
+    found = {row[0]: "|".join(str(v) for v in row[1:]) for row in rows}
+    return {pid: found.get(pid, "") for pid in patient_ids}
 
 
 def load(

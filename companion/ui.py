@@ -386,6 +386,30 @@ def library():
     return learn.load_library(settings().get("articles_folder") or None)
 
 
+@st.cache_data(show_spinner=False, max_entries=5000)
+def _panel_row(path: str, patient: Patient, change: str, today, thresholds) -> dict:
+    """One panel row, recomputed only when that patient's data (or the day) changes."""
+    from . import panel
+
+    database = connect(path)
+    try:
+        return panel.panel_row(database, patient, today=today, thresholds=dict(thresholds))
+    finally:
+        database.close()
+
+
+def panel_for(patients: list[Patient], *, today, thresholds: dict, **filters):
+    """The clinician's panel for patients they may see; rows cached on each one's latest
+    change, so a warm panel costs one query."""
+    from . import panel, progress
+
+    changes = progress.latest_changes(db(), [p.id for p in patients])
+    key = tuple(sorted(thresholds.items()))
+    path = str(config.db_path())
+    rows = [_panel_row(path, p, changes[p.id], today, key) for p in patients]
+    return panel.table(rows, today=today, **filters)
+
+
 def with_db(work: Callable[[Database], object]) -> object:
     """Run ``work`` on a connection of its own (for deferred downloads, which run after the
     script run that drew the button has closed its connection)."""

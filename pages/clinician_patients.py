@@ -3,7 +3,7 @@ discharges first; pick a row to open the patient."""
 
 import streamlit as st
 
-from companion import panel, programme, ui
+from companion import programme, ui
 from companion.identity import Role
 
 user = ui.require_user(Role.CLINICIAN)
@@ -37,8 +37,7 @@ due = cols[2].number_input(
     key="follow_up_within",
     placeholder="any",
 )
-table = panel.panel(
-    ui.db(),
+table = ui.panel_for(
     teens,
     today=today,
     thresholds=programme.flag_thresholds(settings),
