@@ -20,20 +20,21 @@ def open_article(slug: str | None) -> None:
 
 
 def card(article: learn.Article, *, where: str, why: str = "") -> None:
+    """One article in a list: its title is the button that opens it (a screen reader hears
+    the title, not a row of identical "Read" buttons)."""
     with st.container(border=True):
-        st.markdown(f"**{ui.esc(article.title)}**")
+        st.button(
+            f"**{ui.esc(article.title)}**",
+            key=f"{where}_{article.slug}",
+            on_click=open_article,
+            args=(article.slug,),
+            type="tertiary",
+        )
         done = " · read" if article.slug in read else ""
         st.caption(f"{article.topic} · {article.minutes} min{done}")
         if why:
             st.text(why)
         st.text(article.summary)
-        st.button(
-            "Read",
-            key=f"{where}_{article.slug}",
-            on_click=open_article,
-            args=(article.slug,),
-            help=f"Open “{ui.esc(article.title)}”",
-        )
 
 
 article = library.get(st.query_params.get("article"))
@@ -46,7 +47,7 @@ if article is not None:
     )
     for block in learn.blocks(article.body):
         if block.kind == "heading":
-            st.subheader(ui.esc(block.text))
+            st.subheader(ui.esc(block.text), anchor=False)
         elif block.kind == "paragraph":
             st.markdown(ui.esc(block.text))
         else:

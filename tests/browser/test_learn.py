@@ -1,0 +1,31 @@
+"""Learn on a 390×844 phone in real chromium: the list, search, an article, mark as read."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import no_script_errors, shot, sign_in
+
+pytestmark = pytest.mark.browser
+T = 20_000
+
+
+def test_a_teen_finds_and_reads_an_article_on_a_phone(demo_server, phone):
+    server, passwords = demo_server
+    sign_in(phone, server.url, "maya", passwords["maya"])
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    phone.goto(server.url + "/learn")
+    expect(phone.get_by_role("heading", name="Learn")).to_be_visible(timeout=T)
+    no_script_errors(phone)
+    shot(phone, "learn-phone")
+    phone.get_by_label("Search articles").fill("breathing")
+    phone.get_by_label("Search articles").press("Enter")
+    phone.get_by_role("button", name="Belly breathing", exact=False).first.click()
+    expect(phone.get_by_role("button", name="← All articles")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Sources")).to_be_visible(timeout=T)
+    phone.get_by_text("I've read this").click()
+    no_script_errors(phone)
+    shot(phone, "learn-article-phone")
+    phone.get_by_role("button", name="← All articles").click()
+    expect(phone.get_by_text("· read").first).to_be_visible(timeout=T)
