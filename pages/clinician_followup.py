@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from companion import (
-    charts,
     checkins,
     family,
     patients,
@@ -154,19 +153,15 @@ else:
     st.write("No coping skills logged in this period.")
 
 st.markdown("**Trends**")
-for title, chart in (
-    ("School", charts.school(p.weeks)),
-    ("Exercise", charts.exercise(p.weeks)),
-    ("Activity", charts.activity(p.weeks)),
-):
+for title, kind in (("School", "school"), ("Exercise", "exercise"), ("Activity", "activity")):
     st.caption(title)
-    st.altair_chart(chart, width="stretch")
+    ui.chart(kind, p.weeks, alt=p.sentences.get(kind) or title)
 if p.fdi.points:
     st.caption("FDI")
-    st.altair_chart(charts.fdi(list(p.fdi.points), questionnaires.FDI_BANDS), width="stretch")
+    ui.chart("fdi", list(p.fdi.points), questionnaires.FDI_BANDS, alt="FDI totals over time")
 st.caption("Pain and mood (weekly averages)")
-st.altair_chart(charts.weekly_average(p.weeks, "pain_mean", "Pain (0–10)", 10), width="stretch")
-st.altair_chart(charts.weekly_average(p.weeks, "mood_mean", "Mood (1–5)", 5), width="stretch")
+ui.chart("weekly_average", p.weeks, "pain_mean", "Pain (0–10)", 10, alt="Pain, weekly average")
+ui.chart("weekly_average", p.weeks, "mood_mean", "Mood (1–5)", 5, alt="Mood, weekly average")
 
 st.markdown("**The teen's questions for this visit**")
 notes = checkins.checkins_text(database, patient.id, start=p.period.start, end=p.period.end)

@@ -4,7 +4,7 @@ the weekly parent check."""
 
 import streamlit as st
 
-from companion import access, accounts, charts, family, programme, progress, ui
+from companion import access, accounts, family, programme, progress, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -63,28 +63,23 @@ for tab, teen in zip(tabs, teens, strict=True):
         if p.empty:
             st.info(f"Charts appear once {name} starts daily check-ins.")
         else:
-            for title, key, chart in (
-                ("School", "school", charts.school(p.weeks)),
-                ("Home exercises", "exercise", charts.exercise(p.weeks)),
-                ("Being active", "activity", charts.activity(p.weeks)),
-                ("Coping skills", "coping", charts.coping(p.weeks)),
+            for title, key in (
+                ("School", "school"),
+                ("Home exercises", "exercise"),
+                ("Being active", "activity"),
+                ("Coping skills", "coping"),
             ):
                 st.markdown(f"**{title}**")
-                if key in p.sentences:
-                    st.caption(ui.esc(p.sentences[key]))
-                st.altair_chart(chart, width="stretch")
+                sentence = p.sentences.get(key)
+                if sentence:
+                    st.caption(ui.esc(sentence))
+                ui.chart(key, p.weeks, alt=sentence or title)
             if pain:
                 st.markdown("**Pain (weekly average)**")
-                st.altair_chart(
-                    charts.weekly_average(p.weeks, "pain_mean", "Pain (0–10)", 10),
-                    width="stretch",
-                )
+                ui.chart("weekly_average", p.weeks, "pain_mean", "Pain (0–10)", 10, alt="Pain")
             if mood:
                 st.markdown("**Mood (weekly average)**")
-                st.altair_chart(
-                    charts.weekly_average(p.weeks, "mood_mean", "Mood (1–5)", 5),
-                    width="stretch",
-                )
+                ui.chart("weekly_average", p.weeks, "mood_mean", "Mood (1–5)", 5, alt="Mood")
             if not (pain and mood):
                 st.caption(
                     f"{name} keeps pain and mood private unless they choose "

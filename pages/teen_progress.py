@@ -3,7 +3,7 @@ and mood as weekly averages, and a short list of wins."""
 
 import streamlit as st
 
-from companion import charts, programme, progress, questionnaires, ui
+from companion import programme, progress, questionnaires, ui
 from companion.access import Permission
 from companion.identity import Role
 
@@ -28,23 +28,22 @@ if p.empty:
     st.stop()
 
 
-def section(title: str, key: str, chart) -> None:
+def section(title: str, key: str, kind: str, *args) -> None:
     st.subheader(title)
-    if key in p.sentences:
-        st.write(p.sentences[key])
-    st.altair_chart(chart, width="stretch")
+    sentence = p.sentences.get(key)
+    if sentence:
+        st.write(sentence)
+    ui.chart(kind, *args, alt=sentence or title)
 
 
-section("School", "school", charts.school(p.weeks))
+section("School", "school", "school", p.weeks)
 st.caption(p.school.describe())
-section("Home exercises", "exercise", charts.exercise(p.weeks))
+section("Home exercises", "exercise", "exercise", p.weeks)
 st.caption(p.adherence.describe())
-section("Being active", "activity", charts.activity(p.weeks))
+section("Being active", "activity", "activity", p.weeks)
 if p.fdi.points:
-    section(
-        "Everyday activities (FDI)", "fdi", charts.fdi(list(p.fdi.points), questionnaires.FDI_BANDS)
-    )
-section("Coping skills", "coping", charts.coping(p.weeks))
+    section("Everyday activities (FDI)", "fdi", "fdi", list(p.fdi.points), questionnaires.FDI_BANDS)
+section("Coping skills", "coping", "coping", p.weeks)
 
 st.subheader("Wins")
 if p.wins:
@@ -60,5 +59,5 @@ if p.pain_flat:
     )
 st.subheader("Pain and mood")
 st.caption(p.sentences["pain_mood"])
-st.altair_chart(charts.weekly_average(p.weeks, "pain_mean", "Pain (0–10)", 10), width="stretch")
-st.altair_chart(charts.weekly_average(p.weeks, "mood_mean", "Mood (1–5)", 5), width="stretch")
+ui.chart("weekly_average", p.weeks, "pain_mean", "Pain (0–10)", 10, alt="Pain, weekly average")
+ui.chart("weekly_average", p.weeks, "mood_mean", "Mood (1–5)", 5, alt="Mood, weekly average")
