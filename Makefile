@@ -41,6 +41,10 @@ test: $(VENV)/.dev chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# Speed at programme scale (bench/README.md): 500 teens x 730 days, built once and cached.
+bench: $(VENV)/.dev chromium
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
