@@ -96,3 +96,15 @@ def test_chart_and_theme_colours_pass_wcag_aa_on_white():
     # band shading sits behind dark text and marks: dark marks stay readable on every band
     for shade in charts.BAND_COLOURS.values():
         assert contrast(charts.PRIMARY, shade) >= 4.5, shade
+
+
+def test_the_server_settings_are_strict():
+    """Issue 7: XSRF on, cross-origin requests refused (Streamlit's enableCORS=true enforces
+    CORS; false would send Access-Control-Allow-Origin: *), no usage statistics, no error
+    details for users, small uploads."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True
+    assert config["server"]["maxUploadSize"] <= 2
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"
