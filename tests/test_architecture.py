@@ -102,6 +102,8 @@ def test_the_server_settings_are_strict():
     """Issue 7: XSRF on, cross-origin requests refused (Streamlit's enableCORS=true enforces
     CORS; false would send Access-Control-Allow-Origin: *), no usage statistics, no error
     details for users, small uploads."""
+    import tomllib
+
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["enableCORS"] is True
