@@ -206,24 +206,14 @@ def time_page(path: Path, database, who, script: str, runs: int, **query) -> tup
         _recording = []
         at.run()
         statements, _recording = _recording, None
-    for _ in range(3):  # warm-up
-        at.run()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        at.run()
-        times.append((time.perf_counter() - start) * 1000)
+    times = warm_times(at, runs)
     if at.exception:
         raise RuntimeError(f"{script} failed: {at.exception}")
     return times, statements
 
 
-def time_floor(database, runs: int) -> dict:
-    """The cost of a script run with nearly nothing in it (the Help page, signed out): what
-    AppTest and Streamlit spend on any page, before its own work."""
-    from tests.apptest import app
-
-    at = app(None, database, page="pages/help.py")
+def warm_times(at, runs: int) -> list[float]:
+    """ms per script run after 3 warm-up runs."""
     for _ in range(3):
         at.run()
     times = []
@@ -231,6 +221,15 @@ def time_floor(database, runs: int) -> dict:
         start = time.perf_counter()
         at.run()
         times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def time_floor(database, runs: int) -> dict:
+    """The cost of a script run with nearly nothing in it (the Help page, signed out): what
+    AppTest and Streamlit spend on any page, before its own work."""
+    from tests.apptest import app
+
+    times = warm_times(app(None, database, page="pages/help.py"), runs)
     return {"median": statistics.median(times), "p95": p95(times)}
 
 

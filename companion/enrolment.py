@@ -8,10 +8,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from . import access, account_care, audit, patients, questionnaires, visits
+from . import access, account_care, audit, patients, visits
 from .access import Permission
 from .db import transaction
-from .errors import InvalidInput
 from .identity import User
 from .patients import Patient
 
@@ -30,7 +29,7 @@ def enrol_at_discharge(
     baseline_pain: int | None = None,
 ) -> tuple[Patient, str, str]:
     """Returns the patient, the teen's activation code and a family code (shown once)."""
-    _check_baseline(baseline_fdi, baseline_pain)
+    visits.check_measures(baseline_pain, baseline_fdi)
     with transaction(db):
         patient, code = patients.enrol_teen(
             db,
@@ -62,7 +61,7 @@ def readmit(
     baseline. The teen keeps their account; earlier episodes stay readable. The new
     episode's first plan may start at the new discharge."""
     patient = access.require(db, clinician, Permission.EDIT_PLAN, patient_id)
-    _check_baseline(baseline_fdi, baseline_pain)
+    visits.check_measures(baseline_pain, baseline_fdi)
     with transaction(db):
         patient = patients.start_episode(
             db, patient, discharged_on=discharged_on, admitted_on=admitted_on, today=today
@@ -76,13 +75,6 @@ def readmit(
         )
         _record_baseline(db, clinician, patient, today, baseline_fdi, baseline_pain)
     return patient
-
-
-def _check_baseline(fdi: int | None, pain: int | None) -> None:
-    if fdi is not None:
-        questionnaires.fdi_band(fdi)
-    if pain is not None and (isinstance(pain, bool) or pain not in range(11)):
-        raise InvalidInput("visit_pain", "Pain is a whole number from 0 to 10.")
 
 
 def _record_baseline(db, clinician, patient, today, fdi, pain) -> None:

@@ -17,6 +17,15 @@ from .errors import InvalidInput
 from .identity import User
 
 
+def check_measures(pain: object, fdi_total: object) -> None:
+    """Measures taken at a visit (or at discharge): pain 0–10 and an FDI total 0–60, each
+    optional."""
+    if pain is not None and (isinstance(pain, bool) or pain not in range(11)):
+        raise InvalidInput("visit_pain", "Pain is a whole number from 0 to 10.")
+    if fdi_total is not None:
+        questionnaires.fdi_band(fdi_total)  # validates 0–60
+
+
 def record_visit(
     db: Database,
     clinician: User,
@@ -31,10 +40,7 @@ def record_visit(
     patient = access.require(db, clinician, Permission.EDIT_PLAN, patient_id)
     if not isinstance(day, date) or day > today or day < patient.discharged_on:
         raise InvalidInput("visit_day", "The visit date must be between discharge and today.")
-    if pain is not None and (isinstance(pain, bool) or pain not in range(11)):
-        raise InvalidInput("visit_pain", "Pain is a whole number from 0 to 10.")
-    if fdi_total is not None:
-        questionnaires.fdi_band(fdi_total)  # validates 0–60
+    check_measures(pain, fdi_total)
     text = clean_text(notes, "visit_notes", max_length=2000, required=False)
     with transaction(db):
         visit_id = db.execute(

@@ -39,6 +39,26 @@ if made:
     )
     st.stop()
 
+
+def baseline(heading: str, prefix: str) -> None:
+    """The optional measures at discharge: ``<prefix>_fdi`` and ``<prefix>_pain``."""
+    st.markdown(f"**{heading}** (optional)")
+    cols = st.columns(2)
+    cols[0].number_input(
+        "FDI total (0–60)",
+        0,
+        60,
+        value=None,
+        step=1,
+        key=f"{prefix}_fdi",
+        placeholder="if measured",
+    )
+    cols[1].number_input(
+        "Pain (0–10)", 0, 10, value=None, step=1, key=f"{prefix}_pain", placeholder="if asked"
+    )
+    ui.field_error("fdi_total", "visit_pain")
+
+
 readmitted = ui.done("readmit")
 if readmitted:
     st.success(
@@ -88,15 +108,7 @@ if kind == "A readmitted teen":
         format="YYYY-MM-DD",
     )
     ui.field_error("discharged_on")
-    st.markdown("**Baseline at this discharge** (optional)")
-    cols = st.columns(2)
-    cols[0].number_input(
-        "FDI total (0–60)", 0, 60, value=None, step=1, key="readmit_fdi", placeholder="if measured"
-    )
-    cols[1].number_input(
-        "Pain (0–10)", 0, 10, value=None, step=1, key="readmit_pain", placeholder="if asked"
-    )
-    ui.field_error("fdi_total", "visit_pain")
+    baseline("Baseline at this discharge", "readmit")
 
     def readmit():
         who = ui.value("readmit_who")
@@ -154,15 +166,7 @@ st.selectbox(
     key="diagnosis_group",
 )
 ui.field_error("diagnosis_group")
-st.markdown("**Baseline at discharge** (optional)")
-cols = st.columns(2)
-cols[0].number_input(
-    "FDI total (0–60)", 0, 60, value=None, step=1, key="baseline_fdi", placeholder="if measured"
-)
-cols[1].number_input(
-    "Pain (0–10)", 0, 10, value=None, step=1, key="baseline_pain", placeholder="if asked"
-)
-ui.field_error("fdi_total", "visit_pain")
+baseline("Baseline at discharge", "baseline")
 
 
 def enrol():
