@@ -254,7 +254,7 @@ def save_checkin(
     day = clean_day(day, patient, today)
     plan = plans.plan_on(plans.list_versions(db, patient.id), day)
     clean = clean_checkin(values, plan=plan)
-    now = stamp()
+    now = stamp(precise=True)
     with transaction(db):
         checkin_id = db.execute(
             _INSERT + " ON CONFLICT(patient_id, day) DO UPDATE SET pain = excluded.pain,"
@@ -458,7 +458,7 @@ def import_history(db: Database, patient: Patient, rows: list[dict]) -> int:
     that day's plan, but the 7-day back-fill window does not apply. One transaction.
     """
     versions = plans.list_versions(db, patient.id)
-    now = stamp()
+    now = stamp(precise=True)
     with transaction(db):
         for row in rows:
             day = row["day"]

@@ -56,9 +56,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def stamp(moment: datetime | None = None) -> str:
-    """ISO-8601 UTC text for the database."""
-    return (moment or now()).astimezone(UTC).isoformat(timespec="seconds")
+def stamp(moment: datetime | None = None, *, precise: bool = False) -> str:
+    """ISO-8601 UTC text for the database; ``precise`` keeps microseconds (for a check-in's
+    ``updated_at``, which tells caches that something changed, even twice in one second)."""
+    spec = "microseconds" if precise else "seconds"
+    return (moment or now()).astimezone(UTC).isoformat(timespec=spec)
 
 
 def parse_stamp(text: str) -> datetime:

@@ -291,41 +291,81 @@ def weekly(
     ]
     if period is None:
         return pd.DataFrame(columns=columns)
-    rows = []
+    weeks: dict[date, dict] = {}
     week = week_start(period.start)
     while week <= period.end:
         part = Period(max(week, period.start), min(week + timedelta(days=6), period.end))
-        in_week = checkins[(checkins["day"] >= part.start) & (checkins["day"] <= part.end)]
-        school = school_attendance(checkins, part)
-        adherence = exercise_adherence(
-            versions,
-            outcomes,
-            list(in_week["day"]),
-            start=part.start,
-            end=part.end,
-            discharged_on=part.start,
-            today=part.end,
-        )
-        uses = coping[(coping["day"] >= part.start) & (coping["day"] <= part.end)]
+        weeks[week] = {"days": part.days, "logged": 0, "minutes": 0, "pain": [], "mood": []}
+        weeks[week].update(full=0, part=0, absent=0, coping=0, exercises={})
+        week += timedelta(days=7)
+
+    def inside(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[(frame["day"] >= period.start) & (frame["day"] <= period.end)]
+
+    # one pass over each table, each row added to its week
+    logged = inside(checkins)
+    for day, pain, mood, minutes, school in zip(
+        logged["day"],
+        logged["pain"],
+        logged["mood"],
+        logged["active_minutes"],
+        logged["school"],
+        strict=True,
+    ):
+        w = weeks[week_start(day)]
+        w["logged"] += 1
+        w["minutes"] += 0 if pd.isna(minutes) else int(minutes)
+        if not pd.isna(pain):
+            w["pain"].append(float(pain))
+        if not pd.isna(mood):
+            w["mood"].append(float(mood))
+        if school == "full":
+            w["full"] += 1
+        elif school == "part":
+            w["part"] += 1
+        elif school in ("absent_pain", "absent_other"):
+            w["absent"] += 1
+    for day in inside(coping)["day"]:
+        weeks[week_start(day)]["coping"] += 1
+    # exercises: each exercise in the plan of each day, against its outcome that day
+    marks = inside(outcomes) if len(outcomes) else outcomes
+    status = dict(zip(zip(marks["day"], marks["key"], strict=True), marks["status"], strict=True))
+    starts = [v.starts_on for v in versions]
+    for n in range(period.days):
+        day = period.start + timedelta(days=n)
+        index = bisect_right(starts, day) - 1
+        if index < 0:
+            continue
+        tally = weeks[week_start(day)]["exercises"]
+        for exercise in versions[index].exercises:
+            cell = tally.setdefault(exercise.key, [0, 0.0])  # days_per_week summed, completed
+            cell[0] += exercise.days_per_week
+            done = status.get((day, exercise.key))
+            cell[1] += 1 if done == "done" else PART_CREDIT if done == "part" else 0
+    rows = []
+    for week, w in weeks.items():
+        school_days = w["full"] + w["part"] + w["absent"]
+        attended = w["full"] + PART_CREDIT * w["part"]
+        expected = sum(c[0] for c in w["exercises"].values()) / 7
+        completed = sum(min(c[1], c[0] / 7) for c in w["exercises"].values())
         rows.append(
             {
                 "week": week,
-                "days": part.days,
-                "days_logged": len(in_week),
-                "school_days": school.school_days,
-                "school_attended": school.attended,
-                "school_absent": school.absent_pain + school.absent_other,
-                "school_rate": school.rate,
-                "exercise_expected": adherence.expected,
-                "exercise_completed": adherence.completed,
-                "exercise_rate": adherence.rate,
-                "active_minutes": int(in_week["active_minutes"].fillna(0).sum()),
-                "pain_mean": _mean(in_week["pain"]),
-                "mood_mean": _mean(in_week["mood"]),
-                "coping_uses": len(uses),
+                "days": w["days"],
+                "days_logged": w["logged"],
+                "school_days": school_days,
+                "school_attended": attended,
+                "school_absent": w["absent"],
+                "school_rate": attended / school_days if school_days else None,
+                "exercise_expected": expected,
+                "exercise_completed": completed,
+                "exercise_rate": completed / expected if expected > 0 else None,
+                "active_minutes": w["minutes"],
+                "pain_mean": round(sum(w["pain"]) / len(w["pain"]), 1) if w["pain"] else None,
+                "mood_mean": round(sum(w["mood"]) / len(w["mood"]), 1) if w["mood"] else None,
+                "coping_uses": w["coping"],
             }
         )
-        week += timedelta(days=7)
     return pd.DataFrame(rows, columns=columns)
 
 

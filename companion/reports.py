@@ -4,9 +4,10 @@ font, so names and notes in any language print; charts through vl-convert."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
 from pathlib import Path
 
+import pandas as pd
 import vl_convert
 from fpdf import FPDF
 
@@ -32,15 +33,21 @@ def _line(pdf: FPDF, text: str, *, size: float = 10, bold: bool = False, gap: fl
     pdf.multi_cell(0, gap, text, new_x="LMARGIN", new_y="NEXT")
 
 
-def _png(chart) -> bytes:
-    return _render(chart.properties(width=250).to_json(validate=False))
+_PNGS: dict[tuple[str, str], bytes] = {}
 
 
-@lru_cache(maxsize=256)
-def _render(spec: str) -> bytes:
-    """A chart as PNG (~0.35 s each in vl-convert): cached on the spec, which holds the data,
-    so a report asked for again with nothing new is quick."""
-    return vl_convert.vegalite_to_png(spec, scale=2)
+def _png(kind: str, weeks: pd.DataFrame) -> bytes:
+    """``charts.<kind>`` of the weekly figures as PNG (~0.35 s each in vl-convert), cached on
+    the data, so a report asked for again with nothing new is quick. (Altair names layers
+    with a running counter, so the spec differs on every build and can't be the key.)"""
+    digest = hashlib.sha256(pd.util.hash_pandas_object(weeks, index=False).values.tobytes())
+    key = (kind, digest.hexdigest())
+    if key not in _PNGS:
+        if len(_PNGS) >= 256:
+            _PNGS.clear()
+        chart = getattr(charts, kind)(weeks).properties(width=250)
+        _PNGS[key] = vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=2)
+    return _PNGS[key]
 
 
 def figures(p: Progress) -> list[tuple[str, str]]:
@@ -90,8 +97,8 @@ def followup_pdf(
     _line(pdf, "; ".join(f.reason for f in p.flags) or "None.", size=9.5)
     y = pdf.get_y() + 2
     if len(p.weeks):
-        pdf.image(_png(charts.school(p.weeks)), x=14, y=y, w=88)
-        pdf.image(_png(charts.exercise(p.weeks)), x=108, y=y, w=88)
+        pdf.image(_png("school", p.weeks), x=14, y=y, w=88)
+        pdf.image(_png("exercise", p.weeks), x=108, y=y, w=88)
         pdf.set_y(y + 62)
     _line(pdf, "The teen's questions for this visit", bold=True)
     if questions:

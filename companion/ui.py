@@ -398,15 +398,29 @@ def _panel_row(path: str, patient: Patient, change: str, today, thresholds) -> d
         database.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _panel_rows(path: str, patients: tuple, changes: tuple, today, thresholds) -> list[dict]:
+    """The whole panel while nothing changed (one lookup); else only the changed rows are
+    computed again."""
+    return [
+        _panel_row(path, p, change, today, thresholds)
+        for p, change in zip(patients, changes, strict=True)
+    ]
+
+
 def panel_for(patients: list[Patient], *, today, thresholds: dict, **filters):
-    """The clinician's panel for patients they may see; rows cached on each one's latest
-    change, so a warm panel costs one query."""
+    """The clinician's panel for patients they may see; cached on each one's latest change,
+    so a warm panel costs one query."""
     from . import panel, progress
 
     changes = progress.latest_changes(db(), [p.id for p in patients])
-    key = tuple(sorted(thresholds.items()))
-    path = str(config.db_path())
-    rows = [_panel_row(path, p, changes[p.id], today, key) for p in patients]
+    rows = _panel_rows(
+        str(config.db_path()),
+        tuple(patients),
+        tuple(changes[p.id] for p in patients),
+        today,
+        tuple(sorted(thresholds.items())),
+    )
     return panel.table(rows, today=today, **filters)
 
 
