@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlite_utils import Database
 
 from . import audit, patients
-from .db import stamp, transaction
+from .db import is_row_id, stamp, transaction
 from .errors import AccessDenied, InvalidInput
 from .identity import Role, User
 from .patients import Patient
@@ -129,7 +129,7 @@ def require(
     A missing patient and a forbidden one raise the same error, so ids reveal nothing.
     Clinician reads are written to the audit log when ``audit_view`` is set.
     """
-    patient = patients.find_patient(db, patient_id) if isinstance(patient_id, int) else None
+    patient = patients.find_patient(db, patient_id) if is_row_id(patient_id) else None
     if patient is None or not can(db, user, permission, patient):
         raise AccessDenied(DENIED)
     if audit_view and user is not None and user.role is Role.CLINICIAN:

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from . import access, accounts, audit, patients, programme
 from .access import Permission
-from .db import transaction
+from .db import is_row_id, transaction
 from .errors import AccessDenied, InvalidInput
 from .identity import Role, User
 
@@ -97,7 +97,7 @@ def _may_manage_care_team(db: Database, actor: User, patient_id: int) -> None:
 def add_to_care_team(db: Database, actor: User, patient_id: int, clinician_id: int) -> None:
     """An admin, or a clinician already on the care team, adds a clinician to it."""
     _may_manage_care_team(db, actor, patient_id)
-    if not isinstance(clinician_id, int):
+    if not is_row_id(clinician_id):
         raise InvalidInput("care_team", "Please choose a clinician.")
     clinician = accounts.get_user(db, clinician_id)
     patients.add_to_care_team(db, patient_id, clinician, actor=actor)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from . import audit, passwords, sessions
-from .db import now, parse_stamp, stamp, transaction
+from .db import is_row_id, now, parse_stamp, stamp, transaction
 from .errors import InvalidInput, NotFound, SignInFailed
 from .identity import STAFF, Role, User, user_from_row
 
@@ -114,6 +114,8 @@ def get_user(db: Database, user_id: int) -> User:
 
 
 def find_user(db: Database, user_id: int) -> User | None:
+    if not is_row_id(user_id):
+        return None
     row = _row(db, "SELECT * FROM users WHERE id = ?", [user_id])
     return None if row is None else _user(row)
 

@@ -67,6 +67,11 @@ def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def is_row_id(value: object) -> bool:
+    """A value that can name a row: a whole number SQLite can hold (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from . import audit
 from .accounts import Role, User, clean_display_name, create_user, issue_code
-from .db import stamp, transaction
+from .db import is_row_id, stamp, transaction
 from .errors import InvalidInput, NotFound
 
 # CLINICAL.md "Who the teens are", plus other.
@@ -236,6 +236,8 @@ def get_patient(db: Database, patient_id: int) -> Patient:
 
 
 def find_patient(db: Database, patient_id: int) -> Patient | None:
+    if not is_row_id(patient_id):
+        return None
     rows = list(db.query(_SELECT + " WHERE p.id = ?", [patient_id]))
     return _patient(rows[0]) if rows else None
 

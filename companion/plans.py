@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from . import access, audit
 from .access import Permission
 from .accounts import clean_text
-from .db import stamp, transaction
+from .db import is_row_id, stamp, transaction
 from .errors import InvalidInput
 from .identity import User
 from .patients import Patient
@@ -472,6 +472,8 @@ def save_goal(
 
 def archive_goal(db: Database, actor: User, patient_id: int, goal_id: int) -> None:
     patient = access.require(db, actor, Permission.EDIT_PLAN, patient_id)
+    if not is_row_id(goal_id):
+        raise InvalidInput("goal", "No such goal.")
     with transaction(db):
         db.execute(
             "UPDATE goals SET archived_at = ? WHERE id = ? AND patient_id = ?",

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from companion import (
     access,
+    account_care,
     accounts,
     checkins,
     csrf,
@@ -277,6 +278,48 @@ CASES = {
         lambda db, w, a: data_rights.delete_patient(db, w.admin, w.teen_patient.id, a),
         st.one_of(anything, st.just("maya")),
         30,
+    ),
+    "redeem_password_code": (
+        lambda db, w, a: accounts.redeem_password_code(db, a[0], a[1]),
+        st.tuples(anything, anything),
+        40,
+    ),
+    "register_parent": (
+        lambda db, w, a: accounts.register_parent(
+            db, a[0], username=a[1], display_name=a[2], password=a[3]
+        ),
+        st.tuples(anything, anything, anything, anything),
+        40,
+    ),
+    "link_existing_parent": (
+        lambda db, w, a: accounts.link_existing_parent(db, w.parent, a),
+        anything,
+        40,
+    ),
+    "change_password": (
+        lambda db, w, a: accounts.change_password(db, w.teen, a[0], a[1]),
+        st.tuples(anything, anything),
+        30,
+    ),
+    "archive_goal": (
+        lambda db, w, a: plans.archive_goal(db, w.clinician, w.teen_patient.id, a),
+        maybe,
+        40,
+    ),
+    "reset_code": (
+        lambda db, w, a: account_care.issue_reset_code(db, w.admin, a),
+        maybe,
+        40,
+    ),
+    "set_active": (
+        lambda db, w, a: account_care.set_active(db, w.admin, a[0], a[1]),
+        st.tuples(maybe, anything),
+        40,
+    ),
+    "care_team": (
+        lambda db, w, a: account_care.add_to_care_team(db, w.admin, w.teen_patient.id, a),
+        maybe,
+        40,
     ),
     "session_token": (lambda db, w, a: sessions.user_for_token(db, a), anything, 60),
     "csrf_token": (lambda db, w, a: csrf.check_token("secret", a), anything, 60),
