@@ -167,7 +167,7 @@ def test_a_teens_week_suggests_sleep_school_and_hard_days(world, db):
     assert found[1].why == "You missed 1 school day this week."
 
 
-def test_a_quiet_week_suggests_nothing_and_read_articles_go_last(world, db):
+def test_a_quiet_week_suggests_nothing_and_marks_are_remembered(world, db):
     user = world.teen_users[2]
     today = programme.local_today(programme.get_settings(db))
     assert learn.suggestions(db, user, LIBRARY, today) == []
