@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clinicians", type=int, default=3)
     parser.add_argument("--parents", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=20, help="warm runs per page (at least 20)")
+    parser.add_argument("--runs", type=int, default=40, help="warm runs per page (at least 20)")
     parser.add_argument("--sessions", type=int, default=20, help="browser tabs for memory")
     parser.add_argument("--no-browser", action="store_true", help="skip the memory figure")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
