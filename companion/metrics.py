@@ -6,6 +6,8 @@ Every period is clipped to start no earlier than discharge and end no later than
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -116,12 +118,23 @@ def exercise_adherence(
     period = clip_period(start, end, discharged_on=discharged_on, today=today)
     if period is None:
         return Adherence(None, (), 0)
-    logged = {d for d in checkin_days if period.start <= d <= period.end}
     status: dict[tuple[date, str], str] = {}
     if len(outcomes):
         inside = outcomes[(outcomes["day"] >= period.start) & (outcomes["day"] <= period.end)]
         cells = zip(inside["day"], inside["key"], strict=True)
         status = dict(zip(cells, inside["status"], strict=True))
+    return adherence_in(versions, status, checkin_days, period)
+
+
+def adherence_in(
+    versions: list[PlanVersion],
+    status: dict[tuple[date, str], str],
+    checkin_days,
+    period: Period,
+) -> Adherence:
+    """``exercise_adherence`` for a period already clipped, from ``{(day, key): status}``
+    (the panel reads a whole care team's outcomes at once and hands each teen's here)."""
+    logged = {d for d in checkin_days if period.start <= d <= period.end}
     starts = [v.starts_on for v in versions]
     slot = {"done": 2, "part": 3, "not_done": 4, "not_logged": 5}
     tally: dict[str, list] = {}  # key -> [latest name, days_per_week summed, done, part, ...]
@@ -243,9 +256,14 @@ def school_attendance(checkins: pd.DataFrame, period: Period | None) -> School:
     school"; unlogged weekdays are unknown."""
     if period is None:
         return School(0, 0, 0, 0, 0, 0)
-    rows = checkins[(checkins["day"] >= period.start) & (checkins["day"] <= period.end)]
-    counts = rows["school"].value_counts()
-    logged = set(rows["day"])
+    return school_in(zip(checkins["day"], checkins["school"], strict=True), period)
+
+
+def school_in(days: Iterable[tuple[date, str | None]], period: Period) -> School:
+    """``school_attendance`` from (day, school) pairs (the panel's batched reads)."""
+    rows = [(d, school) for d, school in days if period.start <= d <= period.end]
+    counts = Counter(school for _, school in rows)
+    logged = {d for d, _ in rows}
     weekdays = [
         period.start + timedelta(days=n)
         for n in range(period.days)
@@ -494,14 +512,7 @@ def flags(
     thresholds: dict | None = None,
 ) -> list[Flag]:
     """PRODUCT.md §5 flags, each with its reason in words."""
-    t = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    found: list[Flag] = []
     logged = sorted(d for d in checkins["day"] if d <= today)
-    last = logged[-1] if logged else None
-    quiet = (today - (last or discharged_on)).days
-    if quiet >= t["no_checkin_days"]:
-        since = f"since {last:%-d %B}" if last else "since discharge"
-        found.append(Flag("no_checkin", f"No check-in for {quiet} days ({since})."))
     window = exercise_adherence(
         versions,
         outcomes,
@@ -511,6 +522,43 @@ def flags(
         discharged_on=discharged_on,
         today=today,
     )
+    school_days = sorted(
+        (d, school)
+        for d, school in zip(checkins["day"], checkins["school"], strict=True)
+        if school in SCHOOL_DAY_MARKS and d <= today
+    )
+    return flags_from(
+        last_checkin=logged[-1] if logged else None,
+        window=window,
+        recent_school=[school for _, school in school_days[-10:]],
+        fdi=fdi,
+        today=today,
+        discharged_on=discharged_on,
+        thresholds=thresholds,
+    )
+
+
+SCHOOL_DAY_MARKS = ("full", "part", "absent_pain", "absent_other")
+
+
+def flags_from(
+    *,
+    last_checkin: date | None,
+    window: Adherence,
+    recent_school: list[str],
+    fdi: Series,
+    today: date,
+    discharged_on: date,
+    thresholds: dict | None = None,
+) -> list[Flag]:
+    """The flag rules, from what they look at: the last check-in, the last 14 days'
+    exercise adherence, the last 10 logged school days (oldest first) and the FDI series."""
+    t = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    found: list[Flag] = []
+    quiet = (today - (last_checkin or discharged_on)).days
+    if quiet >= t["no_checkin_days"]:
+        since = f"since {last_checkin:%-d %B}" if last_checkin else "since discharge"
+        found.append(Flag("no_checkin", f"No check-in for {quiet} days ({since})."))
     if window.rate is not None and window.rate * 100 < t["adherence_below"]:
         found.append(
             Flag(
@@ -519,12 +567,13 @@ def flags(
                 f"days (below {t['adherence_below']}%).",
             )
         )
-    school = checkins[checkins["school"].isin(["full", "part", "absent_pain", "absent_other"])]
-    recent = school[school["day"] <= today].sort_values("day").tail(10)
-    absences = int(recent["school"].isin(["absent_pain", "absent_other"]).sum())
+    absences = sum(1 for school in recent_school if school in ("absent_pain", "absent_other"))
     if absences >= t["absences"]:
         found.append(
-            Flag("absences", f"{absences} absences in the last {len(recent)} school days logged.")
+            Flag(
+                "absences",
+                f"{absences} absences in the last {len(recent_school)} school days logged.",
+            )
         )
     if fdi.latest is not None:
         day, score, band = fdi.latest

@@ -4,12 +4,13 @@ six months, CLINICAL.md)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 import pandas as pd
 from sqlite_utils import Database
 
-from . import checkins, metrics, plans, questionnaires
+from . import metrics, plans, questionnaires
 from .patients import Patient
 
 WINDOW_DAYS = 14
@@ -20,30 +21,95 @@ def _pct(value: float | None) -> float | None:
 
 
 def panel_row(db: Database, patient: Patient, *, today: date, thresholds: dict) -> dict:
-    rows = checkins.checkins_frame(db, patient.id)
-    outcomes = checkins.outcomes_frame(db, patient.id)
-    versions = plans.list_versions(db, patient.id)
-    fdi = metrics.questionnaire_series(
-        questionnaires.list_responses(db, patient.id, questionnaires.FDI_ID),
-        discharged_on=patient.discharged_on,
-    )
+    return panel_rows(db, [patient], today=today, thresholds=thresholds)[0]
+
+
+def panel_rows(
+    db: Database, patients: list[Patient], *, today: date, thresholds: dict
+) -> list[dict]:
+    """Every row of a care team's panel from one query per table (the last 14 days, each
+    teen's last check-in and last 10 logged school days, plans, FDI totals); the arithmetic
+    is ``metrics``'s."""
+    if not patients:
+        return []
+    ids = [p.id for p in patients]
+    marks = ",".join("?" * len(ids))
+    start = today - timedelta(days=WINDOW_DAYS - 1)
+    window: dict[int, list] = defaultdict(list)
+    for pid, day, school in db.execute(
+        f"SELECT patient_id, day, school FROM checkins WHERE patient_id IN ({marks})"
+        " AND day BETWEEN ? AND ? ORDER BY day",
+        [*ids, start.isoformat(), today.isoformat()],
+    ):
+        window[pid].append((date.fromisoformat(day), school))
+    last = {
+        pid: date.fromisoformat(day)
+        for pid, day in db.execute(
+            f"SELECT patient_id, MAX(day) FROM checkins WHERE patient_id IN ({marks})"
+            " AND day <= ? GROUP BY patient_id",
+            [*ids, today.isoformat()],
+        )
+    }
+    recent: dict[int, list[str]] = defaultdict(list)
+    for pid, school in db.execute(
+        "SELECT patient_id, school FROM (SELECT patient_id, day, school, ROW_NUMBER() OVER"
+        " (PARTITION BY patient_id ORDER BY day DESC) AS n FROM checkins"
+        f" WHERE patient_id IN ({marks}) AND day <= ? AND school IN"
+        " ('full', 'part', 'absent_pain', 'absent_other')) WHERE n <= 10"
+        " ORDER BY patient_id, day",
+        [*ids, today.isoformat()],
+    ):
+        recent[pid].append(school)
+    status: dict[int, dict] = defaultdict(dict)
+    for pid, day, key, mark in db.execute(
+        "SELECT c.patient_id, c.day, o.exercise_key, o.status FROM exercise_outcomes o"
+        f" JOIN checkins c ON c.id = o.checkin_id WHERE c.patient_id IN ({marks})"
+        " AND c.day BETWEEN ? AND ?",
+        [*ids, start.isoformat(), today.isoformat()],
+    ):
+        status[pid][(date.fromisoformat(day), key)] = mark
+    versions: dict[int, list] = defaultdict(list)
+    for version in plans.versions_of(db, ids):
+        versions[version.patient_id].append(version)
+    responses: dict[int, list[dict]] = defaultdict(list)
+    for row in db.query(
+        "SELECT patient_id, day, score, band FROM questionnaire_responses"
+        f" WHERE instrument = ? AND patient_id IN ({marks}) ORDER BY day, id",
+        [questionnaires.FDI_ID, *ids],
+    ):
+        responses[row["patient_id"]].append(row)
+    return [
+        _row(
+            patient,
+            today=today,
+            thresholds=thresholds,
+            days=window[patient.id],
+            last=last.get(patient.id),
+            recent_school=recent[patient.id],
+            status=status[patient.id],
+            versions=versions[patient.id],
+            responses=responses[patient.id],
+        )
+        for patient in patients
+    ]
+
+
+def _row(patient, *, today, thresholds, days, last, recent_school, status, versions, responses):
+    fdi = metrics.questionnaire_series(responses, discharged_on=patient.discharged_on)
     start = today - timedelta(days=WINDOW_DAYS - 1)
     period = metrics.clip_period(start, today, discharged_on=patient.discharged_on, today=today)
-    logged = list(rows["day"])
-    adherence = metrics.exercise_adherence(
-        versions,
-        outcomes,
-        logged,
-        start=start,
-        end=today,
-        discharged_on=patient.discharged_on,
-        today=today,
-    )
-    flags = metrics.flags(
-        rows,
-        outcomes,
-        versions,
-        fdi,
+    logged = [d for d, _ in days]
+    if period is None:
+        adherence = metrics.Adherence(None, (), 0)
+        school = metrics.School(0, 0, 0, 0, 0, 0)
+    else:
+        adherence = metrics.adherence_in(versions, status, logged, period)
+        school = metrics.school_in(days, period)
+    flags = metrics.flags_from(
+        last_checkin=last,
+        window=adherence,
+        recent_school=recent_school,
+        fdi=fdi,
         today=today,
         discharged_on=patient.discharged_on,
         thresholds=thresholds,
@@ -54,10 +120,10 @@ def panel_row(db: Database, patient: Patient, *, today: date, thresholds: dict) 
         "Name": patient.display_name,
         "Flags": "; ".join(f.reason for f in flags),
         "Days since discharge": patient.days_since_discharge(today),
-        "Last check-in": max(logged).isoformat() if logged else "never",
+        "Last check-in": last.isoformat() if last else "never",
         "Check-in rate 14 d (%)": _pct(metrics.checkin_rate(logged, period).value),
         "Exercise adherence 14 d (%)": _pct(adherence.rate),
-        "School attendance 14 d (%)": _pct(metrics.school_attendance(rows, period).rate),
+        "School attendance 14 d (%)": _pct(school.rate),
         "Latest FDI": None if fdi.latest is None else int(fdi.latest[1]),
         "FDI band": "" if fdi.latest is None else fdi.latest[2],
         "FDI change": None if fdi.change is None else int(fdi.change),
@@ -76,7 +142,7 @@ def panel(
     discharged_within: int | None = None,
     follow_up_within: int | None = None,
 ) -> pd.DataFrame:
-    rows = [panel_row(db, p, today=today, thresholds=thresholds) for p in patients]
+    rows = panel_rows(db, patients, today=today, thresholds=thresholds)
     return table(
         rows,
         today=today,

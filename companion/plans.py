@@ -394,6 +394,14 @@ def list_versions(db: Database, patient_id: int) -> list[PlanVersion]:
     return _versions(db, "v.patient_id = ?", [patient_id])
 
 
+def versions_of(db: Database, patient_ids: list[int]) -> list[PlanVersion]:
+    """Every version of several patients, oldest first (the panel reads a care team)."""
+    if not patient_ids:
+        return []
+    marks = ",".join("?" * len(patient_ids))
+    return _versions(db, f"v.patient_id IN ({marks})", list(patient_ids))
+
+
 def get_version(db: Database, version_id: int) -> PlanVersion:
     found = _versions(db, "v.id = ?", [version_id])
     if not found:

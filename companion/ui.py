@@ -388,31 +388,22 @@ def library():
     return learn.load_library(settings().get("articles_folder") or None)
 
 
-@st.cache_data(show_spinner=False, max_entries=5000)
-def _panel_row(path: str, patient: Patient, change: str, today, thresholds) -> dict:
-    """One panel row, recomputed only when that patient's data (or the day) changes."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _panel_rows(path: str, patients: tuple, changes: tuple, today, thresholds) -> list[dict]:
+    """The panel while none of its patients changed (one lookup); else read again in one
+    query per table."""
     from . import panel
 
     database = connect(path)
     try:
-        return panel.panel_row(database, patient, today=today, thresholds=dict(thresholds))
+        return panel.panel_rows(database, list(patients), today=today, thresholds=dict(thresholds))
     finally:
         database.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _panel_rows(path: str, patients: tuple, changes: tuple, today, thresholds) -> list[dict]:
-    """The whole panel while nothing changed (one lookup); else only the changed rows are
-    computed again."""
-    return [
-        _panel_row(path, p, change, today, thresholds)
-        for p, change in zip(patients, changes, strict=True)
-    ]
-
-
 def panel_for(patients: list[Patient], *, today, thresholds: dict, **filters):
-    """The clinician's panel for patients they may see; cached on each one's latest change,
-    so a warm panel costs one query."""
+    """The clinician's panel for patients they may see; cached on their latest changes, so a
+    warm panel costs one query."""
     from . import panel, progress
 
     changes = progress.latest_changes(db(), [p.id for p in patients])

@@ -68,3 +68,56 @@ def test_the_panel_page_lists_only_the_care_team(world, db):
     assert names == {world.teens[1].display_name, world.teens[3].display_name}
     assert world.teens[0].display_name not in page
     assert programme.get_settings(db)  # settings read for thresholds
+
+
+def test_the_batched_panel_agrees_with_each_teens_own_frames(db):
+    """The panel reads a whole care team at once; every figure and flag must equal what the
+    frame-based metrics give for each teen alone (a demo programme with months of history)."""
+    from companion import demo, metrics, patients, questionnaires
+
+    made = demo.create_demo(db, seed=9, teens=6, today=TODAY, days=200, visits=True)
+    team = [patients.get_patient(db, pid) for pid in made.patient_ids]
+    rows = panel.panel_rows(db, team, today=TODAY, thresholds={"absences": 2})
+    assert [r["patient_id"] for r in rows] == made.patient_ids
+    flagged = 0
+    for patient, row in zip(team, rows, strict=True):
+        frame = checkins.checkins_frame(db, patient.id)
+        outcomes = checkins.outcomes_frame(db, patient.id)
+        versions = plans.list_versions(db, patient.id)
+        fdi = metrics.questionnaire_series(
+            questionnaires.list_responses(db, patient.id, questionnaires.FDI_ID),
+            discharged_on=patient.discharged_on,
+        )
+        start = TODAY - timedelta(days=13)
+        period = metrics.clip_period(start, TODAY, discharged_on=patient.discharged_on, today=TODAY)
+        adherence = metrics.exercise_adherence(
+            versions,
+            outcomes,
+            list(frame["day"]),
+            start=start,
+            end=TODAY,
+            discharged_on=patient.discharged_on,
+            today=TODAY,
+        )
+        flags = metrics.flags(
+            frame,
+            outcomes,
+            versions,
+            fdi,
+            today=TODAY,
+            discharged_on=patient.discharged_on,
+            thresholds={"absences": 2},
+        )
+        pct = panel._pct
+        assert row["Check-in rate 14 d (%)"] == pct(
+            metrics.checkin_rate(list(frame["day"]), period).value
+        )
+        assert row["Exercise adherence 14 d (%)"] == pct(adherence.rate)
+        assert row["School attendance 14 d (%)"] == pct(
+            metrics.school_attendance(frame, period).rate
+        )
+        assert row["Flags"] == "; ".join(f.reason for f in flags)
+        assert row["Last check-in"] == max(frame["day"]).isoformat()
+        assert row["Latest FDI"] == int(fdi.latest[1])
+        flagged += bool(flags)
+    assert flagged >= 1  # the comparison covers flags that fire, not only empty ones
