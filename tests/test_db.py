@@ -54,3 +54,34 @@ def test_audit_log_is_append_only(db):
         db.execute("UPDATE audit_log SET action = 'y'")
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("DELETE FROM audit_log")
+
+
+def test_a_busy_database_is_retried_not_reported(db_path, monkeypatch):
+    """Another writer holds the lock past the busy timeout: the transaction waits and
+    retries with backoff instead of raising "database is locked" to the user."""
+    import sqlite3
+
+    import sqlite_utils
+
+    dbmod.connect(db_path, migrate=True).close()
+    holder = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    impatient = sqlite_utils.Database(
+        sqlite3.connect(str(db_path), timeout=0.01, isolation_level=None)
+    )
+    sleeps = []
+    real_sleep = dbmod.time.sleep
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 2:
+            holder.execute("COMMIT")  # the other writer finishes while we back off
+        real_sleep(seconds)
+
+    monkeypatch.setattr(dbmod.time, "sleep", sleep)
+    with dbmod.transaction(impatient):
+        impatient.execute("INSERT INTO audit_log (at, action) VALUES ('t', 'retried')")
+    assert len(sleeps) >= 2
+    count = impatient.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'retried'")
+    assert count.fetchone()[0] == 1
+    holder.close()
