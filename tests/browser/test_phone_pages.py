@@ -1,5 +1,6 @@
-"""Phone first: every page of every role at 390×844 in real chromium — it opens with its
-heading, shows no error, and nothing is wider than the screen (no sideways scrolling)."""
+"""Every page of every role at 390×844 in real chromium, taken from the navigation: the
+sidebar lists exactly the role's pages, and each page opens with its heading, help now in
+the sidebar, no error, and nothing wider than the screen (no sideways scrolling)."""
 
 from __future__ import annotations
 
@@ -20,13 +21,21 @@ ROLES = {"maya": "teen", "rosa.parent": "parent", "dr.rivera": "clinician", "adm
 def test_every_page_fits_a_phone(demo_server, phone, username):
     server, passwords = demo_server
     sign_in(phone, server.url, username, passwords[username])
-    expect(phone.get_by_test_id("stSidebarNavLink").first).to_be_attached(timeout=T)
-    for spec in navigation.pages_for(ROLES[username], set_up=True):
+    links = phone.get_by_test_id("stSidebarNavLink")
+    expected = navigation.pages_for(ROLES[username], set_up=True)
+    expect(links).to_have_count(len(expected), timeout=T)
+    names = [links.nth(i).text_content().strip() for i in range(links.count())]
+    titles = [p.title for p in expected]  # each link's text is its icon's name, then its title
+    assert all(n.endswith(t) for n, t in zip(names, titles, strict=True)), (names, titles)
+    sidebar = phone.get_by_test_id("stSidebar")
+    for spec in expected:
         stem = Path(spec.path).stem
         phone.goto(f"{server.url}/{stem}")
         expect(phone.get_by_role("heading").first).to_be_visible(timeout=T)
         expect(phone.get_by_test_id("stSkeleton")).to_have_count(0, timeout=T)
         no_script_errors(phone)
+        for line in ("Call or text 988 any time.", "isn't watched in real time"):
+            expect(sidebar.get_by_text(line, exact=False)).to_be_attached()
         wide = phone.evaluate(
             "() => Math.max(document.documentElement.scrollWidth,"
             " ...[...document.querySelectorAll('[data-testid=stMain]')].map(e => e.scrollWidth))"
