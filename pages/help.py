@@ -31,7 +31,7 @@ st.subheader("Call your clinic if")
 st.markdown(
     "- your pain is new or different, or you had a fall or an injury\n"
     "- you have a fever, swelling, or a change in colour or feeling in a limb\n"
-    "- a hard day has lasted a week or more even with your setback plan\n"
+    "- a hard day keeps going even though you follow your setback plan\n"
     "- you have questions about medicines (take them only as prescribed)\n"
     "- school has become hard to get to"
 )
