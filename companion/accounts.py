@@ -144,6 +144,8 @@ def list_users(db: Database, *, role: Role | str | None = None) -> list[dict]:
 
 def set_active(db: Database, user_id: int, active: bool, *, actor: User) -> None:
     """Deactivate (ending every session) or reactivate an account."""
+    if not isinstance(active, bool):
+        raise InvalidInput("active", "Please choose active or not.")
     with transaction(db):
         target = get_user(db, user_id)
         if target.id == actor.id and not active:
