@@ -3,8 +3,10 @@ PY      ?= python3.11
 VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
+# Two pytest workers: the browser tests spend most of their time waiting on a server.
+WORKERS ?= 2
 
-.PHONY: run test demo migrate lint format bench chromium clean
+.PHONY: run test test-fast demo migrate lint format bench chromium clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found; set PY=...)"; exit 1; }
@@ -39,7 +41,11 @@ chromium:
 test: $(VENV)/.dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
+
+# The unit and AppTest layers only (no browser, no multi-process durability runs): a minute or so.
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --ignore=tests/browser --ignore=tests/test_durability.py
 
 # Speed at programme scale (bench/README.md): 500 teens x 730 days, built once and cached.
 bench: $(VENV)/.dev chromium
