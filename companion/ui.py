@@ -121,8 +121,10 @@ def pick_patient(user: User, permission: Permission, *, label: str = "Teen") -> 
     if not options:
         return None
     ids = [p.id for p in options]
-    wanted = st.query_params.get("patient")
-    index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+    wanted = st.query_params.get("patient") or ""
+    # only ASCII digits: "²".isdigit() is True, yet int("²") raises
+    wanted_id = int(wanted) if wanted.isascii() and wanted.isdigit() else None
+    index = ids.index(wanted_id) if wanted_id in ids else 0
     if len(options) > 1:
         chosen = st.selectbox(
             label, options, index=index, format_func=lambda p: p.display_name, key="patient_pick"

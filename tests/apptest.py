@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from companion import sessions
 from companion.identity import User
+from companion.ui import TOKEN_KEY
 from tests.conftest import ROOT
 
 
@@ -18,7 +19,7 @@ def app(user: User | None = None, db=None, *, page: str | None = None, **query) 
     """app.py, signed in as ``user`` (a real session row), optionally on ``page``."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     if user is not None:
-        at.session_state["session_token"] = sessions.create(db, user)
+        at.session_state[TOKEN_KEY] = sessions.create(db, user)
     for key, value in query.items():
         at.query_params[key] = str(value)
     at.run()

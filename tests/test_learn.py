@@ -3,7 +3,7 @@ filters, suggestions from the reader's own week, and the page itself (AppTest)."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import textstat
@@ -83,7 +83,10 @@ def test_each_article_reads_at_the_level_product_md_sets(slug):
     assert textstat.smog_index(text) <= 9, slug
     assert 150 <= len(text.split()) <= 900, slug
     assert article.sources and article.summary
-    assert article.reviewed_by == "" or article.reviewed_on  # left for the programme to fill
+    # left for the programme to fill; once filled, both are, and the date is a real past date
+    assert bool(article.reviewed_by) == bool(article.reviewed_on), slug
+    if article.reviewed_on:
+        assert date.fromisoformat(str(article.reviewed_on)) <= date.today(), slug
 
 
 def test_file_names_match_their_slugs():
