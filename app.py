@@ -6,6 +6,7 @@ from companion import navigation, programme, ui
 
 st.set_page_config(page_title="IIPT Companion", page_icon=":material/favorite:", layout="centered")
 
+ui.house_style()
 database = ui.start_run()
 settings = programme.get_settings(database)
 user = ui.current_user()

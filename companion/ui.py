@@ -156,6 +156,23 @@ def sidebar(user: User | None, settings_: dict) -> None:
             sign_out_form()
 
 
+_HOUSE_CSS = """<style>
+/* Streamlit's "Show password" eye takes the Tab after a password field, and a value typed
+   before that Tab is never sent: the person's password is silently lost. Hidden, Tab leaves
+   the field and the value is kept; the passphrase suggestion stays readable beside it. */
+[data-testid="stTextInput"] button[aria-label$="password"] { display: none !important; }
+/* captions and help text at 4.5:1 or better on white (WCAG 1.4.3) */
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small {
+  color: #595856 !important;
+}
+</style>"""
+
+
+def house_style() -> None:
+    """The app's few style rules, on every page (app.py)."""
+    st.html(_HOUSE_CSS)
+
+
 _PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,

@@ -22,7 +22,7 @@ if made:
         st.markdown(f"**{ui.esc(ui.settings()['name'])} — getting started**")
         st.text(
             f"1. On your phone, open {address}\n"
-            "2. Choose “I have an invite code”.\n"
+            "2. Choose “I have a code”.\n"
             f"3. Teen: enter the code {code} and choose a password.\n"
             f"   Then sign in as {patient.username}.\n"
             f"4. Parent: enter the family code {family_code} and make your own account.\n"

@@ -13,25 +13,29 @@ if ui.done("finish"):
     st.stop()
 
 
+CHECKED = "redeem_checked"  # {"code", "info"}: the checked code lives here, never in a widget
+
+
 def check_code() -> dict:
-    return accounts.describe_code(ui.db(), ui.value("code", ""))
+    code = str(ui.value("code", "") or "").strip()
+    info = accounts.describe_code(ui.db(), code)
+    st.session_state[CHECKED] = {"code": code, "info": info}
+    return info
 
 
-if (found := ui.done("check")) is not None:
-    st.session_state["code_info"] = found
-info = st.session_state.get("code_info")
-
-st.text_input(
-    "Your code", max_chars=40, key="code", placeholder="ABCD-EFGH-JKMN", disabled=info is not None
-)
-ui.field_error("code")
-if info is None:
+checked = st.session_state.get(CHECKED)
+if checked is None:
+    st.text_input("Your code", max_chars=40, key="code", placeholder="ABCD-EFGH-JKMN")
+    ui.field_error("code")
     st.caption(
         "Codes come from your care team or the programme's admin. They work once, for 7 days."
     )
     ui.action_button("Continue", check_code, key="check")
     st.stop()
 
+info = checked["info"]
+st.text(f"Your code: {checked['code']}")
+ui.field_error("code")
 if info["purpose"] == "link_parent":
     st.write("This is a family code. Make your parent account and you'll be linked to your teen.")
     st.text_input(
@@ -47,7 +51,7 @@ if info["purpose"] == "link_parent":
     ui.field_error("display_name")
 else:
     st.write("Choose a new password for your account.")
-    st.text_input("Username", value=info["username"], disabled=True, key="shown_username")
+    st.text(f"Username: {info['username']}")
 
 st.caption(ui.PASSWORD_RULES)
 st.text_input("New password", type="password", max_chars=128, key="password")
@@ -60,22 +64,28 @@ ui.passphrase_suggestion(("password", "password_again"))
 def finish() -> bool:
     password = ui.value("password", "")
     passwords.check_same(password, ui.value("password_again", ""))
+    code = st.session_state[CHECKED]["code"]
     if info["purpose"] == "link_parent":
         accounts.register_parent(
             ui.db(),
-            ui.value("code", ""),
+            code,
             username=ui.value("new_username", ""),
             display_name=ui.value("new_display_name", ""),
             password=password,
         )
     else:
-        accounts.redeem_password_code(ui.db(), ui.value("code", ""), password)
-    st.session_state.pop("code_info", None)
+        accounts.redeem_password_code(ui.db(), code, password)
+    _forget()
     return True
 
 
+def _forget() -> None:
+    for key in (CHECKED, "code", "password", "password_again", "new_username", "new_display_name"):
+        st.session_state.pop(key, None)
+
+
 def start_over() -> bool:
-    st.session_state.pop("code_info", None)
+    _forget()
     return True
 
 

@@ -27,9 +27,9 @@ if st.query_params.get("signed_out"):
     st.success("You're signed out.")
 
 ui.sign_in_form()
-st.page_link("pages/redeem.py", label="I have an invite code", icon=":material/key:")
+st.page_link("pages/redeem.py", label="I have a code", icon=":material/key:")
 st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
 st.caption(
     "Forgot your password? Ask your care team (teens and parents) or the programme's "
-    "admin (staff) for a reset code, then choose “I have an invite code”."
+    "admin (staff) for a reset code, then choose “I have a code”."
 )

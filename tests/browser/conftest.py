@@ -47,6 +47,24 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
+SERVER_LOGS: list[Path] = []  # every server this worker started, for failure reports
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test shows the tracebacks its servers logged (the page only says
+    "This app has encountered an error": the details are redacted there, as they should be)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for log in SERVER_LOGS:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if "Traceback" in text:
+            start = text.find("Traceback")
+            report.sections.append((f"server log {log}", text[start : start + 6000]))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,6 +80,7 @@ class Server:
 
 def start_server(db_path: Path, log: Path) -> Server:
     port = _free_port()
+    SERVER_LOGS.append(log)
     env = {**os.environ, "COMPANION_DB": str(db_path)}
     process = subprocess.Popen(
         [
