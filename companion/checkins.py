@@ -301,17 +301,6 @@ def find_checkin(db: Database, patient_id: int, day: date) -> Checkin | None:
     return _checkin(db, rows[0]) if rows else None
 
 
-def last_checkin(db: Database, patient_id: int, *, before: date | None = None) -> Checkin | None:
-    """The most recent check-in (before ``day`` if given): the form's defaults."""
-    sql = "SELECT * FROM checkins WHERE patient_id = ?"
-    params: list = [patient_id]
-    if before is not None:
-        sql += " AND day < ?"
-        params.append(before.isoformat())
-    rows = list(db.query(sql + " ORDER BY day DESC LIMIT 1", params))
-    return _checkin(db, rows[0]) if rows else None
-
-
 def _checkin(db: Database, row: dict) -> Checkin:
     outcomes = {
         r["exercise_key"]: r["status"]

@@ -20,9 +20,6 @@ patient = ui.require_patient(user, Permission.WRITE_CHECKIN, patient.id)
 database = ui.db()
 st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
 
-if ui.done("save_checkin"):
-    st.toast("Check-in saved. Nice work!", icon=":material/check_circle:")
-
 days = checkins.allowed_days(patient, today)
 day = st.selectbox(
     "Day",
@@ -30,16 +27,17 @@ day = st.selectbox(
     format_func=lambda d: "Today" if d == today else d.strftime("%A %-d %B"),
     key="checkin_day",
 )
+ui.field_error("day")
 versions = plans.list_versions(database, patient.id)
 plan = plans.plan_on(versions, day)
 saved = checkins.find_checkin(database, patient.id, day)
-defaults = (
-    saved
-    or checkins.last_checkin(database, patient.id, before=day)
-    or checkins.Checkin(patient_id=patient.id, day=day)
-)
+# A new day starts empty: nothing is copied from another day, and what is left untouched is
+# saved as not answered. A day already saved shows what was saved, to change it.
+defaults = saved or checkins.Checkin(patient_id=patient.id, day=day)
 if saved:
     st.caption("You already checked in for this day. Saving again updates it.")
+else:
+    st.caption("Answer what you can. Anything you skip is saved as not answered.")
 st.info(access.who_reads_checkins(database, patient), icon=":material/visibility:")
 
 # a questionnaire that is due appears as a card above the form
@@ -84,7 +82,15 @@ def k(name: str) -> str:
     return f"{name}_{day.isoformat()}"
 
 
-st.slider("Pain (0 = none, 10 = worst)", 0, 10, value=defaults.pain or 0, key=k("pain"))
+SCORES = list(range(11))
+st.pills(
+    "Pain (0 = none, 10 = worst)",
+    SCORES,
+    default=defaults.pain,
+    key=k("pain"),
+    help="Tap your pain right now. Tap it again to clear it.",
+)
+ui.field_error("pain")
 st.segmented_control(
     "Mood",
     list(checkins.MOODS),
@@ -92,11 +98,12 @@ st.segmented_control(
     default=defaults.mood,
     key=k("mood"),
 )
+ui.field_error("mood")
+# No min or max on the number boxes: a value out of range reaches the check and is refused
+# with a message, instead of the box quietly keeping an older number.
 cols = st.columns(2)
 cols[0].number_input(
     "Sleep (hours)",
-    0.0,
-    24.0,
     value=defaults.sleep_hours,
     step=0.5,
     format="%.1f",
@@ -111,6 +118,7 @@ cols[1].selectbox(
     placeholder="Choose",
     key=k("sleep_quality"),
 )
+ui.field_error("sleep_hours", "sleep_quality")
 st.segmented_control(
     "School",
     list(checkins.SCHOOL),
@@ -120,16 +128,26 @@ st.segmented_control(
 )
 ui.field_error("school")
 modules = set(plan.modules) if plan else set()
+YES_NO = {True: "Yes", False: "No"}
 if "school_extras" in modules:
     cols = st.columns(2)
     cols[0].number_input(
-        "Nurse visits", 0, 20, value=defaults.nurse_visits or 0, key=k("nurse_visits")
+        "Nurse visits",
+        value=defaults.nurse_visits,
+        step=1,
+        key=k("nurse_visits"),
+        placeholder="number",
     )
-    cols[1].toggle("Picked up early", value=bool(defaults.early_pickup), key=k("early_pickup"))
+    cols[1].segmented_control(
+        "Picked up early",
+        list(YES_NO),
+        format_func=YES_NO.get,
+        default=defaults.early_pickup,
+        key=k("early_pickup"),
+    )
+    ui.field_error("nurse_visits", "early_pickup")
 st.number_input(
     "Active minutes",
-    0,
-    1440,
     value=defaults.active_minutes,
     step=5,
     key=k("active_minutes"),
@@ -143,6 +161,7 @@ st.pills(
     default=defaults.activities,
     key=k("activities"),
 )
+ui.field_error("activities")
 
 st.subheader("Home exercises")
 if plan is None or not plan.exercises:
@@ -179,64 +198,56 @@ else:
     )
     helpful_before = {u["skill"]: u["helpfulness"] for u in saved.coping} if saved else {}
     for skill in used or []:
-        st.slider(
-            ui.plain_label(f"How helpful was {skill}? (0–10)"),
-            0,
-            10,
-            label_visibility="collapsed",
-            value=helpful_before.get(skill) if helpful_before.get(skill) is not None else 5,
+        st.pills(
+            ui.plain_label(f"How helpful was {skill}? (0 = not at all, 10 = very)"),
+            SCORES,
+            default=helpful_before.get(skill),
             key=k(f"help_{skill}"),
         )
 ui.field_error("coping", "helpfulness")
 
 if "hydration" in modules:
-    st.number_input(
-        "Drinks (glasses or bottles)", 0, 30, value=defaults.drinks or 0, key=k("drinks")
-    )
+    st.number_input("Drinks (glasses or bottles)", value=defaults.drinks, step=1, key=k("drinks"))
+    ui.field_error("drinks")
 if "meals" in modules:
-    st.number_input("Meals", 0, 10, value=defaults.meals or 0, key=k("meals"))
+    st.number_input("Meals", value=defaults.meals, step=1, key=k("meals"))
+    ui.field_error("meals")
 st.text_area(
     "Note (for you and your care team)",
     value=saved.note if saved else "",
-    max_chars=checkins.NOTE_MAX,
     key=k("note"),
+    help=f"Up to {checkins.NOTE_MAX:,} characters.",
 )
 ui.field_error("note")
 st.text_input(
     "Question for your next visit",
     value=saved.question if saved else "",
-    max_chars=checkins.QUESTION_MAX,
     key=k("question"),
+    help=f"Up to {checkins.QUESTION_MAX} characters.",
 )
 ui.field_error("question")
 
 
-def save() -> bool:
+def save() -> checkins.Checkin:
     values = {name: ui.value(k(name)) for name in checkins.FIELDS}
     if plan is not None:
         values["outcomes"] = {e.key: ui.value(k(f"ex_{e.key}")) for e in plan.exercises}
     values["coping"] = [
         {"skill": s, "helpfulness": ui.value(k(f"help_{s}"))} for s in (ui.value(k("coping")) or [])
     ]
-    checkins.save_checkin(database, user, patient.id, day=day, today=today, values=values)
-    return True
+    return checkins.save_checkin(database, user, patient.id, day=day, today=today, values=values)
 
 
 ui.action_button("Save", save, key="save_checkin", width="stretch")
 ui.form_error()
-for message_field in (
-    "pain",
-    "mood",
-    "sleep_hours",
-    "sleep_quality",
-    "day",
-    "activities",
-    "drinks",
-    "meals",
-    "nurse_visits",
-    "early_pickup",
-):
-    ui.field_error(message_field)
+if (saved_now := ui.done("save_checkin")) is not None:
+    when = "today" if saved_now.day == today else saved_now.day.strftime("%A %-d %B")
+    st.success(f"Check-in saved for {when}. Nice work!", icon=":material/check_circle:")
+if ui.has_errors():
+    st.error(
+        "Nothing was saved yet. Please fix the message above, then tap Save.",
+        icon=":material/error:",
+    )
 
 st.divider()
 outcomes = checkins.outcomes_frame(database, patient.id)

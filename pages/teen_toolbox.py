@@ -80,7 +80,12 @@ for n, skill in enumerate(ordered):
                     )
         else:
             st.caption("Practise it the way you learned in the programme.")
-        st.slider("How helpful was it? (0–10)", 0, 10, 5, key=f"helpful_{n}")
+        st.pills(
+            "How helpful was it? (0 = not at all, 10 = very; you can skip this)",
+            list(range(11)),
+            default=None,
+            key=f"helpful_{n}",
+        )
         cols = st.columns(2)
         with cols[0]:
             ui.action_button(

@@ -214,18 +214,6 @@ def test_toolbox_uses_and_favourites(world, db, teen):
     assert checkins.list_favourites(db, patient.id) == set()
 
 
-def test_last_check_in_gives_the_defaults(world, db, teen):
-    user, patient = teen
-    checkins.save_checkin(
-        db, user, patient.id, day=TODAY - timedelta(days=2), today=TODAY, values={"pain": 6}
-    )
-    checkins.save_checkin(
-        db, user, patient.id, day=TODAY - timedelta(days=1), today=TODAY, values={"pain": 5}
-    )
-    assert checkins.last_checkin(db, patient.id).pain == 5
-    assert checkins.last_checkin(db, patient.id, before=TODAY - timedelta(days=1)).pain == 6
-
-
 # --- property-based: a complete record or InvalidInput, never a partial row ---------------
 
 anything = st.one_of(

@@ -60,7 +60,7 @@ def test_check_in_saves_and_saving_again_updates(world, db, planned):
     assert "Your care team can read everything" in texts(at)
     assert "not your pain or mood" in texts(at)
     plan = plans.current_plan(db, teen.id, today_local(db))
-    at.slider(key=f"pain_{day}").set_value(3)
+    at.button_group(key=f"pain_{day}").set_value(3)
     at.button_group(key=f"school_{day}").set_value("part")
     at.button_group(key=f"ex_{plan.exercises[0].key}_{day}").set_value("done")
     at.button_group(key=f"ex_{plan.exercises[1].key}_{day}").set_value("part")
@@ -68,12 +68,12 @@ def test_check_in_saves_and_saving_again_updates(world, db, planned):
     at.text_area(key=f"note_{day}").input("**not bold** <script>x</script>")
     at.button(key="save_checkin").click().run()
     assert not at.exception
-    assert [t.value for t in at.toast][0].startswith("Check-in saved")
+    assert any(m.value.startswith("Check-in saved for today") for m in at.success)
     saved = checkins.find_checkin(db, teen.id, today_local(db))
     assert saved.pain == 3 and saved.school == "part" and saved.drinks == 6
     assert saved.outcomes == {plan.exercises[0].key: "done", plan.exercises[1].key: "part"}
     assert saved.note == "**not bold** <script>x</script>"
-    at.slider(key=f"pain_{day}").set_value(5)
+    at.button_group(key=f"pain_{day}").set_value(5)
     at.button(key="save_checkin").click().run()
     assert checkins.find_checkin(db, teen.id, today_local(db)).pain == 5
     assert db.execute("SELECT COUNT(*) FROM checkins").fetchone()[0] == 1
@@ -86,7 +86,7 @@ def test_the_day_picker_offers_at_most_seven_days_from_discharge(world, db, plan
     assert options[0] == "Today" and len(options) == 7
 
 
-def test_defaults_come_from_the_last_check_in(world, db, planned):
+def test_a_new_day_starts_empty_and_untouched_fields_are_saved_as_not_answered(world, db, planned):
     user, teen = planned
     today = today_local(db)
     checkins.save_checkin(
@@ -99,9 +99,33 @@ def test_defaults_come_from_the_last_check_in(world, db, planned):
     )
     at = app(user, db)
     day = today.isoformat()
-    assert at.slider(key=f"pain_{day}").value == 7
-    assert at.button_group(key=f"school_{day}").value == "full"
-    assert at.text_area(key=f"note_{day}").value == ""  # notes never carry over
+    assert at.button_group(key=f"pain_{day}").value is None
+    assert at.button_group(key=f"school_{day}").value is None
+    assert at.text_area(key=f"note_{day}").value == ""
+    at.button_group(key=f"mood_{day}").set_value(4)
+    at.button(key="save_checkin").click().run()
+    assert not at.exception
+    saved = checkins.find_checkin(db, teen.id, today)
+    assert saved.mood == 4
+    assert (saved.pain, saved.school, saved.sleep_hours, saved.sleep_quality) == (None,) * 4
+    assert (saved.nurse_visits, saved.early_pickup, saved.active_minutes) == (None,) * 3
+    assert (saved.drinks, saved.meals, saved.outcomes, saved.coping) == (None, None, {}, [])
+
+
+def test_a_refused_value_is_never_replaced_by_another(world, db, planned):
+    user, teen = planned
+    today = today_local(db)
+    checkins.save_checkin(db, user, teen.id, day=today, today=today, values={"sleep_hours": 8.0})
+    at = app(user, db)
+    day = today.isoformat()
+    at.number_input(key=f"sleep_hours_{day}").set_value(30.0)
+    at.button(key="save_checkin").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert "Sleep hours must be between 0 and 24." in errors
+    assert any(e.startswith("Nothing was saved yet") for e in errors)
+    assert not at.success
+    assert checkins.find_checkin(db, teen.id, today).sleep_hours == 8.0
 
 
 def test_a_teen_without_a_plan_sees_friendly_empty_states(world, db):
@@ -138,10 +162,13 @@ def test_toolbox_logs_a_use_and_stars_a_favourite(world, db, planned):
     user, teen = planned
     at = app(user, db, page="pages/teen_toolbox.py")
     assert "Diaphragmatic breathing" in texts(at)
-    at.slider(key="helpful_1").set_value(8)
+    at.button(key="used_1").click().run()  # used, not rated: helpfulness not answered
+    at.button_group(key="helpful_1").set_value(8)
     at.button(key="used_1").click().run()
     frame = checkins.coping_frame(db, teen.id)
-    assert list(frame["skill"]) == ["Singing"] and list(frame["helpfulness"]) == [8]
+    assert list(frame["skill"]) == ["Singing", "Singing"]
+    assert frame["helpfulness"].isna().tolist() == [True, False]
+    assert frame["helpfulness"].iloc[1] == 8
     at.button(key="fav_1").click().run()
     assert checkins.list_favourites(db, teen.id) == {"Singing"}
     at = app(user, db, page="pages/teen_toolbox.py")
