@@ -230,3 +230,16 @@ def test_a_due_questionnaire_appears_above_the_form_and_is_saved(world, db):
     rows = questionnaires.list_responses(db, teen.id, "readiness-ruler")
     assert [(r["score"], r["band"]) for r in rows] == [(8, "Ready")]
     assert "Ready to keep going" not in texts(app(user, db))  # not due again for 14 days
+
+
+def test_a_note_over_the_limit_is_kept_in_the_box_and_refused_with_a_message(world, db, planned):
+    user, teen = planned
+    today = today_local(db)
+    at = app(user, db)
+    day = today.isoformat()
+    long_note = "a" * (checkins.NOTE_MAX + 1)
+    at.text_area(key=f"note_{day}").input(long_note)
+    at.button(key="save_checkin").click().run()
+    assert "Please keep this to 1000 characters or fewer." in [e.value for e in at.error]
+    assert at.text_area(key=f"note_{day}").value == long_note
+    assert checkins.find_checkin(db, teen.id, today) is None
