@@ -21,4 +21,6 @@ pages = [
 ]
 ui.sidebar(user, settings)  # help now, before the page can st.stop()
 current = st.navigation(pages, position="sidebar" if user else "hidden")
+if user is not None:
+    ui.quick_links(navigation.quick_links(role))
 current.run()

@@ -25,6 +25,7 @@ def first_run(
     admin_username: str,
     admin_display_name: str,
     admin_password: str,
+    clinic_line: str = "",
 ) -> User:
     """Create the programme and its first admin, once, on an empty database."""
     settings = programme.clean_settings(
@@ -33,6 +34,7 @@ def first_run(
             "crisis_line": crisis_line,
             "emergency_number": emergency_number,
             "help_text": help_text,
+            "clinic_line": clinic_line,
             "timezone": timezone,
         }
     )

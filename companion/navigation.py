@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     _p("pages/teen_goals.py", "Goals", ":material/flag:", T),
     _p("pages/teen_setback.py", "Setback plan", ":material/healing:", T),
     _p("pages/teen_settings.py", "Settings", ":material/tune:", T),
+    _p("pages/menu.py", "All pages", ":material/apps:", T),
     _p("pages/parent_overview.py", "Overview", ":material/family_restroom:", P),
     _p("pages/clinician_patients.py", "My patients", ":material/groups:", C),
     _p("pages/clinician_enrol.py", "Enrol a teen", ":material/person_add:", C),
@@ -57,6 +58,21 @@ PAGES: tuple[PageSpec, ...] = (
     _p("pages/account.py", "My account", ":material/person:", *EVERYONE),
     _p("pages/help.py", "Help now", ":material/emergency:", OUT, *EVERYONE),
 )
+
+
+# The few pages a thumb reaches at the top of every page on a phone (ui.quick_links); the
+# rest are one tap further, under "All pages" for a teen (a parent has four pages in all).
+QUICK: dict[str, tuple[str, ...]] = {
+    T: ("pages/teen_home.py", "pages/teen_exercises.py", "pages/teen_progress.py", "pages/menu.py"),
+    P: ("pages/parent_overview.py", "pages/learn.py", "pages/account.py", "pages/help.py"),
+}
+SHORT = {"pages/teen_progress.py": "Progress", "pages/menu.py": "More"}
+
+
+def quick_links(role: str) -> list[PageSpec]:
+    """The top-of-page links for a role, in order (none for staff, who work on a desktop)."""
+    by_path = {p.path: p for p in PAGES if role in p.roles}
+    return [by_path[path] for path in QUICK.get(role, ()) if path in by_path]
 
 
 def pages_for(role: str, *, set_up: bool) -> list[PageSpec]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from datetime import date, datetime
 from pathlib import Path
@@ -168,19 +169,46 @@ def local_today(settings: dict, *, at: datetime | None = None) -> date:
     return local_now(settings, at=at).date()
 
 
-def help_lines(settings: dict) -> list[str]:
-    """The help-now text shown in every sidebar, as plain lines."""
+def help_lines(settings: dict, *, clinic: bool = True) -> list[str]:
+    """The help-now text shown in every sidebar, as plain lines (the Help now page shows the
+    clinic line in its own section: ``clinic=False``)."""
     lines = [
         f"Thinking about hurting yourself, or feeling unsafe? Call or text "
         f"{settings['crisis_line']} any time.",
         f"In an emergency, call {settings['emergency_number']}.",
     ]
-    if settings.get("clinic_line"):
+    if clinic and settings.get("clinic_line"):
         lines.append(f"Your clinic: {settings['clinic_line']}")
     if settings.get("help_text"):
         lines.append(str(settings["help_text"]))
     lines.append("This app isn't watched in real time and is not an emergency service.")
     return lines
+
+
+_PHONE = re.compile(r"\+?\d[\d\s().-]*\d")
+
+
+def phone_href(text: object, scheme: str = "tel") -> str | None:
+    """A ``tel:`` (or ``sms:``) link for the first phone number in ``text``, digits only, or
+    None when the text holds no number of at least three digits."""
+    for match in _PHONE.finditer(str(text or "")):
+        digits = re.sub(r"\D", "", match.group())
+        if len(digits) >= 3:
+            plus = "+" if match.group().startswith("+") else ""
+            return f"{scheme}:{plus}{digits}"
+    return None
+
+
+def call_links(settings: dict) -> list[tuple[str, str]]:
+    """(label, href) for each number a person in trouble may need, most urgent first."""
+    links = []
+    crisis, emergency = settings.get("crisis_line"), settings.get("emergency_number")
+    if href := phone_href(emergency):
+        links.append((f"Call {emergency}", href))
+    if href := phone_href(crisis):
+        links.append((f"Call {crisis}", href))
+        links.append((f"Text {crisis}", phone_href(crisis, "sms")))
+    return links
 
 
 def timezone_choices() -> list[str]:

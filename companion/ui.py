@@ -143,6 +143,21 @@ def help_now(settings_: dict, *, where=None) -> None:
     box.markdown("**Help now**")
     for line in programme.help_lines(settings_):
         box.text(line)
+    call_links(settings_, where=box)
+
+
+def call_links(settings_: dict, *, where=None, big: bool = False) -> None:
+    """Tap-to-call (and text) links for the programme's numbers: digits-only hrefs built by
+    ``programme.call_links``, labels escaped."""
+    box = where or st
+    links = programme.call_links(settings_)
+    if not big and (clinic := programme.phone_href(settings_.get("clinic_line"))):
+        links.append(("Call the clinic", clinic))
+    if big:
+        for label, href in links:
+            box.link_button(label, href, icon=":material/call:", width="stretch")
+    elif links:
+        box.markdown(" · ".join(f"[{esc(label)}]({href})" for label, href in links))
 
 
 def sidebar(user: User | None, settings_: dict) -> None:
@@ -161,11 +176,25 @@ _HOUSE_CSS = """<style>
    before that Tab is never sent: the person's password is silently lost. Hidden, Tab leaves
    the field and the value is kept; the passphrase suggestion stays readable beside it. */
 [data-testid="stTextInput"] button[aria-label$="password"] { display: none !important; }
+/* the quick links: 44 px targets, a visible outline */
+.st-key-quick_links a { min-height: 44px; padding: 0 0.3rem; border: 1px solid #c9c8c5;
+  border-radius: 0.5rem; display: flex; align-items: center; }
+.st-key-quick_links { margin-bottom: 0.5rem; }
 /* captions and help text at 4.5:1 or better on white (WCAG 1.4.3) */
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small {
   color: #595856 !important;
 }
 </style>"""
+
+
+def quick_links(specs: list) -> None:
+    """A row of big links at the top of the page (44 px targets), so a thumb never needs the
+    sidebar's small button; it wraps rather than scrolls sideways."""
+    from .navigation import SHORT
+
+    with st.container(horizontal=True, gap="xsmall", key="quick_links"):
+        for spec in specs:
+            st.page_link(spec.path, label=SHORT.get(spec.path, spec.title), icon=spec.icon)
 
 
 def house_style() -> None:

@@ -7,10 +7,11 @@ from companion import programme, ui
 
 settings = ui.settings()
 st.title("Help now")
-first, *rest = programme.help_lines(settings)
+first, *rest = programme.help_lines(settings, clinic=False)
 st.subheader(ui.esc(first))
 for line in rest:
     st.text(line)
+ui.call_links(settings, big=True)
 
 st.divider()
 emergency, crisis = settings["emergency_number"], settings["crisis_line"]
@@ -37,6 +38,8 @@ st.markdown(
 )
 if settings.get("clinic_line"):
     st.text(f"Your clinic: {settings['clinic_line']}")
+    if href := programme.phone_href(settings["clinic_line"]):
+        st.link_button("Call the clinic", href, icon=":material/call:")
 else:
     st.caption("Your care team's number is on your discharge papers.")
 

@@ -34,11 +34,19 @@ st.text_input(
 ui.field_error("crisis_line")
 st.text_input("Emergency number", value="911", max_chars=20, key="emergency_number")
 ui.field_error("emergency_number")
+st.text_input(
+    "Clinic line (optional)",
+    max_chars=120,
+    key="clinic_line",
+    placeholder="For example: Pain clinic 555-0100, weekdays 8 to 5",
+    help="Shown in Help now with a tap-to-call link.",
+)
+ui.field_error("clinic_line")
 st.text_area(
     "More help-now text (optional)",
     max_chars=400,
     key="help_text",
-    placeholder="For example: clinic line 555-0100, weekdays 8 to 5",
+    placeholder="For example: after hours, call the hospital and ask for the pain team",
 )
 ui.field_error("help_text")
 zones = programme.timezone_choices()
@@ -65,6 +73,7 @@ def create() -> bool:
         crisis_line=ui.value("crisis_line"),
         emergency_number=ui.value("emergency_number"),
         help_text=ui.value("help_text"),
+        clinic_line=ui.value("clinic_line") or "",
         timezone=ui.value("timezone"),
         admin_username=ui.value("username"),
         admin_display_name=ui.value("display_name"),

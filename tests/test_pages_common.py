@@ -225,3 +225,11 @@ def test_the_help_page_says_when_to_call_whom_with_the_programmes_numbers(world,
     ):
         assert words in page.replace("\\", ""), words
     assert "988" not in page and "911" not in page
+    links = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert links == {
+        "Call 112": "tel:112",
+        "Call 0800 111": "tel:0800111",
+        "Text 0800 111": "sms:0800111",
+        "Call the clinic": "tel:555",
+    }
+    assert page.count("Your clinic:") == 1, "the clinic line once, in its own section"

@@ -46,3 +46,28 @@ def test_a_questionnaire_folder_must_exist_when_named(db, tmp_path):
         ]
         == ""
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("988", "tel:988"),
+        ("Pain clinic 555-0100, weekdays 8 to 5", "tel:5550100"),
+        ("+44 (0)20 7405 9200", "tel:+440207405 9200".replace(" ", "")),
+        ("Call the ward", None),
+        ("Open 8 to 5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_phone_links_hold_digits_only(text, href):
+    assert programme.phone_href(text) == href
+
+
+def test_call_links_put_the_emergency_first_and_text_the_crisis_line():
+    settings = {**programme.DEFAULTS, "clinic_line": "Clinic 555-0100"}
+    assert programme.call_links(settings) == [
+        ("Call 911", "tel:911"),
+        ("Call 988", "tel:988"),
+        ("Text 988", "sms:988"),
+    ]

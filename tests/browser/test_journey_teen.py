@@ -128,3 +128,55 @@ def test_a_first_check_in_saves_only_what_the_teen_entered(teen_server, phone):
     # today's row is as it was
     assert checkins.find_checkin(database, patient.id, today).pain == 4
     database.close()
+
+
+def _quick(page, name):
+    return page.locator(".st-key-quick_links").get_by_role("link", name=name)
+
+
+def test_a_thumb_reaches_every_page_without_the_sidebar(teen_server, phone):
+    server, passwords, _, _ = teen_server
+    sign_in(phone, server.url, "maya", passwords["maya"])
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    for name in ("Today", "Exercises", "Progress", "More"):
+        box = _quick(phone, name).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (name, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+    shot(phone, "quick-links-phone")
+    _quick(phone, "Exercises").click()
+    expect(phone.get_by_role("heading", name="Home exercises")).to_be_visible(timeout=T)
+    # one tap, and no menu left open over the page
+    expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_visible()
+    _quick(phone, "More").click()
+    expect(phone.get_by_role("heading", name="All pages")).to_be_visible(timeout=T)
+    shot(phone, "all-pages-phone")
+    phone.get_by_test_id("stMain").get_by_role("link", name="Setback plan").click()
+    expect(phone.get_by_role("heading", name="My setback plan")).to_be_visible(timeout=T)
+    _quick(phone, "Today").click()
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    no_script_errors(phone)
+
+
+def test_a_parent_moves_between_pages_with_one_tap(teen_server, phone):
+    server, passwords, _, _ = teen_server
+    parent = next(name for name in passwords if name.endswith(".parent"))
+    sign_in(phone, server.url, parent, passwords[parent])
+    expect(phone.get_by_role("heading", name="Overview")).to_be_visible(timeout=T)
+    _quick(phone, "Learn").click()
+    expect(phone.get_by_role("heading", name="Learn").first).to_be_visible(timeout=T)
+    _quick(phone, "Help now").click()
+    expect(phone.get_by_role("heading", name="Help now").first).to_be_visible(timeout=T)
+    expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_visible()
+    main = phone.get_by_test_id("stMain")
+    for name, href in [
+        ("Call 911", "tel:911"),
+        ("Call 988", "tel:988"),
+        ("Text 988", "sms:988"),
+        ("Call the clinic", "tel:5550100"),
+    ]:
+        link = main.get_by_role("link", name=name)
+        expect(link).to_have_attribute("href", href)
+        assert link.bounding_box()["height"] >= 40, name
+    expect(main.get_by_text("Your clinic:")).to_have_count(1)
+    shot(phone, "help-now-phone")
+    no_script_errors(phone)
