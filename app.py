@@ -19,6 +19,17 @@ pages = [
     st.Page(spec.path, title=spec.title, icon=spec.icon, default=(i == 0))
     for i, spec in enumerate(specs)
 ]
+if specs and specs[0].path != "pages/setup.py":
+    # another role's page, opened by its address, says whose it is (not "Page not found")
+    pages += [
+        st.Page(
+            navigation.NOT_YOURS,
+            title=spec.title,
+            url_path=spec.path.removeprefix("pages/").removesuffix(".py"),
+            visibility="hidden",
+        )
+        for spec in navigation.not_for(role, set_up=True)
+    ]
 ui.sidebar(user, settings)  # help now, before the page can st.stop()
 current = st.navigation(pages, position="sidebar" if user else "hidden")
 if user is not None:

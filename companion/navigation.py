@@ -82,5 +82,22 @@ def pages_for(role: str, *, set_up: bool) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles and p.path != "pages/setup.py"]
 
 
+NOT_YOURS = "pages/not_yours.py"
+
+
+def not_for(role: str, *, set_up: bool) -> list[PageSpec]:
+    """Pages this role may not open. app.py registers each one's address as a hidden page that
+    says so kindly, instead of Streamlit's "Page not found"."""
+    mine = {p.path for p in pages_for(role, set_up=set_up)}
+    return [p for p in PAGES if p.path not in mine and p.path != "pages/setup.py"]
+
+
+def readable_roles(spec: PageSpec) -> str:
+    """Who a page is for, in words: 'the care team', 'teens', ..."""
+    words = {T: "teens", P: "parents", C: "the care team", A: "the programme's admins"}
+    names = [words[r] for r in (T, P, C, A) if r in spec.roles]
+    return " and ".join(names) if names else "people who aren't signed in"
+
+
 def all_roles() -> list[str]:
     return [SIGNED_OUT, *EVERYONE]

@@ -180,3 +180,18 @@ def test_a_parent_moves_between_pages_with_one_tap(teen_server, phone):
     expect(main.get_by_text("Your clinic:")).to_have_count(1)
     shot(phone, "help-now-phone")
     no_script_errors(phone)
+
+
+def test_a_teen_opening_a_staff_page_is_told_whose_it_is(teen_server, phone):
+    server, passwords, _, _ = teen_server
+    sign_in(phone, server.url, "maya", passwords["maya"])
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    phone.goto(server.url + "/clinician_followup")
+    expect(phone.get_by_role("heading", name="This page isn't here for you")).to_be_visible(
+        timeout=T
+    )
+    expect(phone.get_by_text("“Follow-up” is a page for the care team.")).to_be_visible()
+    expect(phone.get_by_text("Page not found")).to_have_count(0)
+    phone.get_by_test_id("stMain").get_by_role("link", name="Go to Today").click()
+    expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+    no_script_errors(phone)
