@@ -253,9 +253,26 @@ st.divider()
 outcomes = checkins.outcomes_frame(database, patient.id)
 streak = metrics.exercise_streak(outcomes, today=today)
 done, part = metrics.sessions_this_week(outcomes, today=today)
+week = metrics.exercise_adherence(
+    versions,
+    outcomes,
+    checkins.checkins_frame(database, patient.id)["day"].tolist(),
+    start=metrics.week_start(today),
+    end=today,
+    discharged_on=patient.discharged_on,
+    today=today,
+)
 cols = st.columns(2)
 cols[0].metric("Exercise streak", f"{streak} day" + ("" if streak == 1 else "s"))
-cols[1].metric("Exercises this week", done + part, help=f"{done} done, {part} part")
+if week.rate is None:
+    cols[1].metric("Exercises this week", f"{done + part}", help="None planned so far this week.")
+else:
+    planned = round(week.expected)
+    cols[1].metric(
+        "Exercises this week",
+        f"{done + part} of {planned}",
+        help=f"{done} done and {part} part, of about {planned} planned from Monday to today.",
+    )
 st.page_link(
     "pages/teen_setback.py",
     label="Having a hard day? Open your setback plan",

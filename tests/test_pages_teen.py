@@ -73,6 +73,8 @@ def test_check_in_saves_and_saving_again_updates(world, db, planned):
     assert saved.pain == 3 and saved.school == "part" and saved.drinks == 6
     assert saved.outcomes == {plan.exercises[0].key: "done", plan.exercises[1].key: "part"}
     assert saved.note == "**not bold** <script>x</script>"
+    week = next(m for m in at.metric if m.label == "Exercises this week")
+    assert week.value.startswith("2 of "), week.value  # with its "out of"
     at.button_group(key=f"pain_{day}").set_value(5)
     at.button(key="save_checkin").click().run()
     assert checkins.find_checkin(db, teen.id, today_local(db)).pain == 5
