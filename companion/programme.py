@@ -46,6 +46,15 @@ SESSION_LIMITS = {
     "idle_minutes_staff": (5, 720, "idle minutes before staff are signed out"),
     "idle_days_family": (1, 90, "idle days before teens and parents are signed out"),
 }
+# How the admin's settings page names each number (a sentence a person reads, not a key)
+LABELS = {
+    "flag_no_checkin_days": "Flag after this many days without a check-in",
+    "flag_adherence_below": "Flag when exercise adherence is below this percent",
+    "flag_absences": "Flag at this many absences in the last 10 school days",
+    "flag_fdi_rise": "Flag when the FDI total rises by this many points",
+    "idle_minutes_staff": "Sign staff out after this many idle minutes",
+    "idle_days_family": "Sign teens and parents out after this many idle days",
+}
 EDITABLE = (
     "name",
     "crisis_line",

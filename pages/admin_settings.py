@@ -72,13 +72,15 @@ for problem in library.problems:
 
 st.subheader("Flags for the care team")
 cols = st.columns(2)
-for n, (key, (low, high, what)) in enumerate(programme.FLAG_LIMITS.items()):
-    cols[n % 2].number_input(what.capitalize(), low, high, value=int(current[key]), step=1, key=key)
+for n, (key, (low, high, _)) in enumerate(programme.FLAG_LIMITS.items()):
+    cols[n % 2].number_input(
+        programme.LABELS[key], low, high, value=int(current[key]), step=1, key=key
+    )
     ui.field_error(key)
 st.subheader("Sessions")
 cols = st.columns(2)
-for n, (key, (low, high, what)) in enumerate(programme.SESSION_LIMITS.items()):
-    cols[n].number_input(what.capitalize(), low, high, value=int(current[key]), step=1, key=key)
+for n, (key, (low, high, _)) in enumerate(programme.SESSION_LIMITS.items()):
+    cols[n].number_input(programme.LABELS[key], low, high, value=int(current[key]), step=1, key=key)
     ui.field_error(key)
 st.toggle(
     "Require two-step sign-in for clinicians and admins",
@@ -87,7 +89,10 @@ st.toggle(
     help="Staff without it are asked to set it up in My account before anything else.",
 )
 st.subheader("Sharing defaults")
-st.caption("Teens can always change these themselves. Off by default (PRODUCT.md §3).")
+st.caption(
+    "Teens can always change these themselves. Both are off unless you turn them on: a teen "
+    "decides whether parents see pain and mood."
+)
 st.toggle(
     "Parents see pain unless the teen turns it off",
     value=current["share_pain_default"],

@@ -187,6 +187,10 @@ def test_admin_edits_programme_settings_including_flag_thresholds(world, db):
     settings = programme.get_settings(db)
     assert settings["name"] == "Hillside Pain Rehab" and settings["flag_no_checkin_days"] == 7
     assert programme.flag_thresholds(settings)["no_checkin_days"] == 7
+    labels = [n.label for n in at.number_input]
+    assert "Flag when the FDI total rises by this many points" in labels
+    page = texts(at)
+    assert "Fdi" not in page and ".md" not in page, "labels in words, no doc references"
     at.text_input(key="name").input("")
     at.button(key="save").click().run()
     assert [e.value for e in at.error] == ["This can't be empty."]
