@@ -34,6 +34,7 @@ def list_entries(
     patient_id: int | None = None,
     since: str | None = None,
     until: str | None = None,
+    before: str | None = None,
 ) -> list[dict]:
     """Newest first, filtered by actor username, patient and UTC date range (inclusive)."""
     where, params = [], []
@@ -49,6 +50,9 @@ def list_entries(
     if until:
         where.append("a.at < date(?, '+1 day')")
         params.append(until)
+    if before:  # an exact moment (a stamp), exclusive
+        where.append("a.at < ?")
+        params.append(before)
     sql = (
         "SELECT a.at, u.username AS actor, a.action, a.patient_id, a.detail"
         " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"

@@ -5,14 +5,16 @@ import io
 import pandas as pd
 import streamlit as st
 
-from companion import accounts, audit, ui
+from companion import accounts, audit_view, ui
 from companion.identity import Role
 
 ui.require_user(Role.ADMIN)
 st.title("Audit log")
+settings = ui.settings()
 st.caption(
     "Every clinician view and export of a record, and every account change. "
-    "The log can't be changed from the app."
+    "The log can't be changed from the app. Times are the programme's "
+    f"({settings['timezone']})."
 )
 database = ui.db()
 users = [""] + [r["username"] for r in accounts.list_users(database)]
@@ -24,18 +26,13 @@ patient = cols[1].number_input(
 cols = st.columns(2)
 since = cols[0].date_input("From", value=None, key="since", format="YYYY-MM-DD")
 until = cols[1].date_input("To", value=None, key="until", format="YYYY-MM-DD")
-entries = audit.list_entries(
-    database,
-    limit=5000,
-    actor=actor or None,
-    patient_id=patient,
-    since=since.isoformat() if since else None,
-    until=until.isoformat() if until else None,
+entries = audit_view.entries(
+    database, settings, actor=actor or None, patient_id=patient, first_day=since, last_day=until
 )
 if not entries:
     st.info("Nothing recorded for these filters.")
     st.stop()
-frame = pd.DataFrame(entries)
+frame = pd.DataFrame(audit_view.readable(database, entries, settings))
 st.dataframe(frame.head(500), hide_index=True)
 st.caption(f"{len(entries)} entries (the newest 500 shown; the download holds them all).")
 buffer = io.StringIO()
