@@ -250,8 +250,10 @@ ui.field_error("visit_day", "visit_pain", "fdi_total", "visit_notes")
 ui.form_error()
 ui.action_button(
     "Update visit" if existing else "Record visit",
+    # ui.db() when it runs: the callback may run after the run that drew the button closed
+    # its connection (a Tab's rerun cut short by the click)
     lambda: visits.record_visit(
-        database,
+        ui.db(),
         user,
         patient.id,
         day=ui.value(day_key) or today,

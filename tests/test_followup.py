@@ -373,3 +373,15 @@ def test_the_pdf_puts_nothing_over_a_chart_and_has_every_section(world, db, foll
     older = f"{today - timedelta(days=2):%a %-d %b}: **Walked** to school"
     assert text.index(newer) < text.index(older)
     assert "Can I swim?" in text
+
+
+def test_an_fdi_edited_on_its_day_changes_what_the_views_cache_on(world, db, followed):
+    from companion import progress
+
+    teen, today = followed
+    record = {"day": today, "today": today, "pain": 4, "notes": ""}
+    visits.record_visit(db, world.clinician_a, teen.id, **record, fdi_total=22)
+    before = progress.latest_change(db, teen.id)
+    visits.record_visit(db, world.clinician_a, teen.id, **record, fdi_total=19)
+    # the response is replaced and SQLite hands the new row the old id
+    assert progress.latest_change(db, teen.id) != before
