@@ -250,17 +250,19 @@ ui.field_error("visit_day", "visit_pain", "fdi_total", "visit_notes")
 ui.form_error()
 ui.action_button(
     "Update visit" if existing else "Record visit",
-    # ui.db() when it runs: the callback may run after the run that drew the button closed
-    # its connection (a Tab's rerun cut short by the click)
-    lambda: visits.record_visit(
-        ui.db(),
-        user,
-        patient.id,
-        day=ui.value(day_key) or today,
-        today=today,
-        pain=ui.value("visit_pain"),
-        fdi_total=ui.value("visit_fdi"),
-        notes=ui.value("visit_notes", ""),
+    # on a connection of its own: the click's callback can run while the run a Tab started
+    # is replacing the session's connection (seen in chromium: "closed database")
+    lambda: ui.with_db(
+        lambda db: visits.record_visit(
+            db,
+            user,
+            patient.id,
+            day=ui.value(day_key) or today,
+            today=today,
+            pain=ui.value("visit_pain"),
+            fdi_total=ui.value("visit_fdi"),
+            notes=ui.value("visit_notes", ""),
+        )
     ),
     key="record_visit",
 )
