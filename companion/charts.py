@@ -32,13 +32,29 @@ def _x() -> alt.X:
     return alt.X("week:O", title="Week starting", sort=None, axis=alt.Axis(labelAngle=0))
 
 
-def _bars(data: pd.DataFrame, field: str, title: str, fmt: str = "") -> alt.Chart:
+def _bars(
+    data: pd.DataFrame, field: str, title: str, fmt: str = "", legend: tuple | None = None
+) -> alt.Chart:
+    """Bars of ``field``; with ``legend`` (bar label, tick label) the bars and the ticks of
+    ``_planned`` are named in one legend above the chart."""
+    colour = (
+        alt.Color(
+            "what:N",
+            scale=alt.Scale(domain=list(legend), range=[PRIMARY, GRID]),
+            legend=alt.Legend(
+                title=None, orient="top", direction="horizontal", symbolType="square"
+            ),
+        )
+        if legend
+        else alt.value(PRIMARY)
+    )
     return (
-        alt.Chart(data)
-        .mark_bar(color=PRIMARY)
+        alt.Chart(data.assign(what=legend[0]) if legend else data)
+        .mark_bar()
         .encode(
             x=_x(),
             y=alt.Y(f"{field}:Q", title=title),
+            color=colour,
             tooltip=[
                 alt.Tooltip("week:O", title="Week"),
                 alt.Tooltip(f"{field}:Q", title=title, format=fmt),
@@ -48,23 +64,40 @@ def _bars(data: pd.DataFrame, field: str, title: str, fmt: str = "") -> alt.Char
     )
 
 
-def _planned(data: pd.DataFrame, field: str) -> alt.Chart:
-    """A dark tick per week at what was possible (school days, planned sessions)."""
-    return alt.Chart(data).mark_tick(color=GRID, thickness=3).encode(x=_x(), y=f"{field}:Q")
+def _planned(data: pd.DataFrame, field: str, legend: tuple) -> alt.Chart:
+    """A dark tick per week at what was possible (school days, planned sessions), named in
+    the legend as ``legend[1]``."""
+    return (
+        alt.Chart(data.assign(what=legend[1]))
+        .mark_tick(thickness=3)
+        .encode(
+            x=_x(),
+            y=f"{field}:Q",
+            color=alt.Color("what:N", scale=alt.Scale(domain=list(legend), range=[PRIMARY, GRID])),
+            tooltip=[
+                alt.Tooltip("week:O", title="Week"),
+                alt.Tooltip(f"{field}:Q", title=legend[1], format=".1f"),
+            ],
+        )
+    )
+
+
+SCHOOL_LEGEND = ("Days at school", "School days logged")
+EXERCISE_LEGEND = ("Sessions done", "Sessions planned")
 
 
 def school(frame: pd.DataFrame) -> alt.LayerChart:
     data = _weeks(frame, ["school_attended", "school_days"])
     data = data[data["school_days"] > 0]
-    return _bars(data, "school_attended", "Days at school", ".1f") + _planned(data, "school_days")
+    bars = _bars(data, "school_attended", "Days at school", ".1f", SCHOOL_LEGEND)
+    return bars + _planned(data, "school_days", SCHOOL_LEGEND)
 
 
 def exercise(frame: pd.DataFrame) -> alt.LayerChart:
     data = _weeks(frame, ["exercise_completed", "exercise_expected"])
     data = data[data["exercise_expected"] > 0]
-    return _bars(data, "exercise_completed", "Sessions done", ".1f") + _planned(
-        data, "exercise_expected"
-    )
+    bars = _bars(data, "exercise_completed", "Sessions done", ".1f", EXERCISE_LEGEND)
+    return bars + _planned(data, "exercise_expected", EXERCISE_LEGEND)
 
 
 def activity(frame: pd.DataFrame) -> alt.Chart:

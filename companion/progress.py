@@ -52,8 +52,8 @@ def latest_change(db: Database, patient_id: int) -> str:
 def latest_changes(db: Database, patient_ids: list[int]) -> dict[int, str]:
     """``latest_change`` for many patients in one query (the panel asks for a whole care
     team at once). Every save bumps a check-in's ``updated_at`` (to the microsecond; check-ins
-    are only ever deleted with their patient), and the other tables only grow, so each part
-    is one index seek."""
+    are only ever deleted with their patient), and the other tables only grow, except
+    questionnaire responses, replaced on their day (one patient's few rows are summed)."""
     if not patient_ids:
         return {}
     marks = ",".join("?" * len(patient_ids))
@@ -62,7 +62,10 @@ def latest_changes(db: Database, patient_ids: list[int]) -> dict[int, str]:
         " (SELECT MAX(updated_at) FROM checkins WHERE patient_id = p.id),"
         " (SELECT MAX(id) FROM coping_uses WHERE patient_id = p.id),"
         " (SELECT MAX(id) FROM plan_versions WHERE patient_id = p.id),"
-        " (SELECT MAX(id) FROM questionnaire_responses WHERE patient_id = p.id),"
+        # a response saved again on its day is deleted and inserted, and SQLite may give the
+        # new row the old id: the count, the scores and the times tell it apart
+        " (SELECT COUNT(*) || ':' || MAX(id) || ':' || TOTAL(score) || ':' || MAX(created_at)"
+        "  FROM questionnaire_responses WHERE patient_id = p.id),"
         " (SELECT MAX(id) FROM episodes WHERE patient_id = p.id)"
         f" FROM patients p WHERE p.id IN ({marks})",
         list(patient_ids),

@@ -4,12 +4,12 @@ visit" period. An FDI total taken at the visit is also stored with the questionn
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlite_utils import Database
 
-from . import access, audit, checkins, questionnaires
+from . import access, audit, checkins, plans, questionnaires
 from .access import Permission
 from .accounts import clean_text
 from .db import stamp, transaction
@@ -37,32 +37,75 @@ def record_visit(
     fdi_total: int | None,
     notes: str,
 ) -> dict:
+    """Record the visit on ``day``, or update it: one visit per patient per day. Nothing is
+    written when any value is refused."""
     patient = access.require(db, clinician, Permission.EDIT_PLAN, patient_id)
     if not isinstance(day, date) or day > today or day < patient.discharged_on:
         raise InvalidInput("visit_day", "The visit date must be between discharge and today.")
     check_measures(pain, fdi_total)
     text = clean_text(notes, "visit_notes", max_length=2000, required=False)
+    fdi = None if fdi_total is None else int(fdi_total)
     with transaction(db):
-        visit_id = db.execute(
-            "INSERT INTO visits (patient_id, episode_id, day, clinician_id, pain, fdi_total,"
-            " notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                patient.id,
-                patient.episode_id,
-                day.isoformat(),
-                clinician.id,
-                pain,
-                None if fdi_total is None else int(fdi_total),
-                text,
-                stamp(),
-            ],
-        ).lastrowid
-        if fdi_total is not None:
-            questionnaires.record_fdi_total(
-                db, patient, int(fdi_total), day=day, today=today, entered_by=clinician.id
+        existing = visit_on(db, patient.id, day)
+        if existing is None:
+            visit_id = db.execute(
+                "INSERT INTO visits (patient_id, episode_id, day, clinician_id, pain, fdi_total,"
+                " notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    patient.id,
+                    patient.episode_id,
+                    day.isoformat(),
+                    clinician.id,
+                    pain,
+                    fdi,
+                    text,
+                    stamp(),
+                ],
+            ).lastrowid
+        else:
+            visit_id = existing["id"]
+            db.execute(
+                "UPDATE visits SET clinician_id = ?, pain = ?, fdi_total = ?, notes = ?"
+                " WHERE id = ?",
+                [clinician.id, pain, fdi, text, visit_id],
             )
-        audit.record(db, clinician, "record_visit", patient_id=patient.id, detail=day.isoformat())
-    return next(db.query("SELECT * FROM visits WHERE id = ?", [visit_id]))
+            if fdi is None and existing["fdi_total"] is not None:
+                # the FDI this visit stored is taken back with it (a total someone entered
+                # on the Patient page that day stays)
+                db.execute(
+                    "DELETE FROM questionnaire_responses WHERE patient_id = ? AND instrument = ?"
+                    " AND day = ? AND version = 'clinician-entered' AND score = ?",
+                    [
+                        patient.id,
+                        questionnaires.FDI_ID,
+                        day.isoformat(),
+                        float(existing["fdi_total"]),
+                    ],
+                )
+        if fdi is not None:
+            questionnaires.record_fdi_total(
+                db, patient, fdi, day=day, today=today, entered_by=clinician.id
+            )
+        audit.record(
+            db,
+            clinician,
+            "record_visit" if existing is None else "update_visit",
+            patient_id=patient.id,
+            detail=day.isoformat(),
+        )
+    row = next(db.query("SELECT * FROM visits WHERE id = ?", [visit_id]))
+    return {**row, "updated": existing is not None}
+
+
+def visit_on(db: Database, patient_id: int, day: date) -> dict | None:
+    """The visit recorded on ``day`` (one per day), if any."""
+    rows = list(
+        db.query(
+            "SELECT * FROM visits WHERE patient_id = ? AND day = ? ORDER BY id",
+            [patient_id, day.isoformat()],
+        )
+    )
+    return rows[0] if rows else None
 
 
 def list_visits(db: Database, patient_id: int) -> list[dict]:
@@ -76,9 +119,49 @@ def list_visits(db: Database, patient_id: int) -> list[dict]:
     )
 
 
-def last_visit_day(db: Database, patient_id: int) -> date | None:
-    visits = list_visits(db, patient_id)
-    return date.fromisoformat(visits[-1]["day"]) if visits else None
+def last_visit_day(db: Database, patient_id: int, *, before: date | None = None) -> date | None:
+    """The day of the latest visit (only those before ``before``, when given)."""
+    days = [date.fromisoformat(v["day"]) for v in list_visits(db, patient_id)]
+    if before is not None:
+        days = [d for d in days if d < before]
+    return days[-1] if days else None
+
+
+def since_last_visit(last_visit: date | None, *, discharged_on: date) -> date:
+    """Where "since the last visit" starts: the day after the visit (the visit day closed
+    the period it reviewed), or discharge when there was no visit."""
+    return discharged_on if last_visit is None else last_visit + timedelta(days=1)
+
+
+def day_label(day: date) -> str:
+    """A programme-local day as a person reads it: "Tue 1 Dec"."""
+    return f"{day:%a %-d %b}"
+
+
+def period_text(db: Database, patient_id: int, *, start: date, end: date) -> dict[str, list]:
+    """The teen's notes and questions written in a period, newest first, each as
+    (day label, text): for the care team only (the page checks VIEW_NOTES)."""
+    rows = checkins.checkins_text(db, patient_id, start=start, end=end)
+    rows = sorted(rows, key=lambda r: r["day"], reverse=True)
+    return {
+        kind: [(day_label(date.fromisoformat(r["day"])), r[kind]) for r in rows if r[kind]]
+        for kind in ("note", "question")
+    }
+
+
+def goal_lines(db: Database, patient_id: int) -> list[tuple[str, str]]:
+    """Each current goal with its latest weekly rating in words."""
+    progress = plans.goal_progress(db, patient_id)
+    lines = []
+    for goal in plans.list_goals(db, patient_id):
+        latest = (progress.get(goal.id) or [None])[-1]
+        if latest:
+            week = date.fromisoformat(latest["week_start"])
+            status = f"{plans.GOAL_RATINGS[latest['rating']]} (week of {week:%-d %b})"
+        else:
+            status = "not marked yet"
+        lines.append((goal.text, status))
+    return lines
 
 
 def csv_filename(patient_id: int, start: date, end: date) -> str:
@@ -124,18 +207,21 @@ def report_filename(patient_id: int, start: date, end: date) -> str:
 def followup_report(
     db: Database, clinician: User, patient_id: int, progress, *, programme_name: str, today: date
 ) -> bytes:
-    """The one-page PDF for a period the clinician is looking at; audited."""
-    from . import reports
+    """The follow-up PDF for a period the clinician is looking at; audited."""
+    from . import family, reports
 
     patient = access.require(db, clinician, Permission.VIEW_NOTES, patient_id)
     period = progress.period
-    questions = [
-        q
-        for q in checkins.checkins_text(db, patient.id, start=period.start, end=period.end)
-        if q["question"]
-    ]
+    text = period_text(db, patient.id, start=period.start, end=period.end)
+    checks = family.list_parent_checks(db, patient.id)
+    written = reports.Written(
+        questions=text["question"],
+        notes=text["note"],
+        goals=goal_lines(db, patient.id),
+        parent_checks=family.side_by_side(progress.weeks, checks) if checks else pd.DataFrame(),
+    )
     data = reports.followup_pdf(
-        progress, patient, programme_name=programme_name, questions=questions, today=today
+        progress, patient, programme_name=programme_name, written=written, today=today
     )
     audit.record(
         db,

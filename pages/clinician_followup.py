@@ -1,16 +1,14 @@
 """Follow-up view: how the teen has done since the last visit, on one screen; record the
 visit; download the period's daily data."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from companion import (
-    checkins,
     family,
     patients,
-    plans,
     programme,
     questionnaires,
     ui,
@@ -36,7 +34,12 @@ st.caption(
 episodes = patients.list_episodes(database, patient.id)
 if len(episodes) > 1:
     st.caption(f"Episode {len(episodes)} (readmitted); earlier episodes are under “Period”.")
-last_visit = visits.last_visit_day(database, patient.id)
+# "Since the last visit" starts the day after the last visit before today, as first seen
+# in this session: recording today's visit (or a late one) keeps the period under review.
+pins = st.session_state.setdefault("_followup_since", {})
+if (patient.id, today) not in pins:
+    pins[(patient.id, today)] = visits.last_visit_day(database, patient.id, before=today)
+last_visit = pins[(patient.id, today)]
 choices = ["Since the last visit", "Last 30 days", "Since discharge", "Custom"]
 if len(episodes) > 1:
     choices.append("An earlier episode")
@@ -44,12 +47,14 @@ choice = st.segmented_control("Period", choices, default=choices[0], key="follow
 choice = choice or choices[0]
 shown = patient  # an earlier episode shows the patient as they were then
 if choice == "Custom":
+    # the range lies between discharge and today, even for a teen discharged today
+    earliest = min(patient.discharged_on, today)
     picked = st.date_input(
         "From – to",
-        value=(today - timedelta(days=13), today),
-        min_value=patient.discharged_on,
+        value=(max(today - timedelta(days=13), earliest), today),
+        min_value=earliest,
         max_value=today,
-        key="custom_range",
+        key=f"custom_range_{patient.id}",
     )
     start, end = (picked[0], picked[-1]) if picked else (today, today)
 elif choice == "Last 30 days":
@@ -60,12 +65,19 @@ elif choice == "An earlier episode":
     )
     start, end = episode.discharged_on, episode.ends_on
     shown = patients.in_episode(patient, episode)
-elif choice == "Since the last visit" and last_visit:
-    start, end = last_visit, today
+elif choice == "Since the last visit":
+    start = visits.since_last_visit(last_visit, discharged_on=patient.discharged_on)
+    end = today
 else:
     start, end = patient.discharged_on, today
 if choice == "Since the last visit" and not last_visit:
-    st.caption("No visit recorded yet: showing everything since discharge.")
+    st.caption(
+        "No visit before today: showing everything since discharge."
+        if visits.last_visit_day(database, patient.id)
+        else "No visit recorded yet: showing everything since discharge."
+    )
+elif choice == "Since the last visit":
+    st.caption(f"Last visit {visits.day_label(last_visit)}: the period starts the day after.")
 
 printing = st.toggle(
     "Print layout",
@@ -163,24 +175,27 @@ st.caption("Pain and mood (weekly averages)")
 ui.chart("weekly_average", p.weeks, "pain_mean", "Pain (0–10)", 10, alt="Pain, weekly average")
 ui.chart("weekly_average", p.weeks, "mood_mean", "Mood (1–5)", 5, alt="Mood, weekly average")
 
-st.markdown("**The teen's questions for this visit**")
-notes = checkins.checkins_text(database, patient.id, start=p.period.start, end=p.period.end)
-questions = [n for n in notes if n["question"]]
-if questions:
-    for row in questions:
-        st.text(f"{row['day']}: {row['question']}")
+written = visits.period_text(database, patient.id, start=p.period.start, end=p.period.end)
+st.markdown("**The teen's questions for this visit** (newest first)")
+if written["question"]:
+    for day, text in written["question"]:
+        st.text(f"{day}: {text}")
 else:
     st.write("No questions in this period.")
+st.markdown("**The teen's notes** (newest first)")
+if written["note"]:
+    box = st.container(height=320) if len(written["note"]) > 8 and not printing else st
+    for day, text in written["note"]:
+        box.text(f"{day}: {text}")
+else:
+    st.write("No notes in this period.")
 
 st.markdown("**Goals**")
-progress_by_goal = plans.goal_progress(database, patient.id)
-goals = plans.list_goals(database, patient.id)
+goals = visits.goal_lines(database, patient.id)
 if not goals:
     st.write("No goals set.")
-for goal in goals:
-    latest = (progress_by_goal.get(goal.id) or [None])[-1]
-    status = plans.GOAL_RATINGS[latest["rating"]] if latest else "not marked yet"
-    st.text(f"{goal.text} — {status}")
+for goal, status in goals:
+    st.text(f"{goal} — {status}")
 
 st.markdown("**Parent checks beside the teen's logs**")
 checks = family.list_parent_checks(database, patient.id)
@@ -199,40 +214,64 @@ if printing:
 
 st.divider()
 st.subheader("Record this visit")
+day_key = f"visit_day_{patient.id}"
+visit_day = st.session_state.get(day_key) or today
+existing = visits.visit_on(database, patient.id, visit_day)
+# one visit per day: a day that has one opens it for editing, with its values filled in
+if st.session_state.get("_visit_form_for") != (patient.id, visit_day) or (
+    "visit_notes" not in st.session_state
+):
+    st.session_state["visit_fdi"] = existing["fdi_total"] if existing else None
+    st.session_state["visit_pain"] = existing["pain"] if existing else None
+    st.session_state["visit_notes"] = existing["notes"] if existing else ""
+    st.session_state["_visit_form_for"] = (patient.id, visit_day)
 st.date_input(
     "Visit date",
     value=today,
-    min_value=patient.discharged_on,
+    min_value=min(patient.discharged_on, today),
     max_value=today,
-    key="visit_day",
+    key=day_key,
     format="YYYY-MM-DD",
 )
+if existing:
+    st.caption(
+        f"A visit is already recorded on {visits.day_label(visit_day)}: change its values "
+        "and press “Update visit”."
+    )
 cols = st.columns(2)
+# no bounds on the widgets: a typed 75 reaches the one validator and its message, instead
+# of being held back by the browser and the old value saved
 cols[0].number_input(
-    "FDI total (0–60)", 0, 60, value=None, step=1, key="visit_fdi", placeholder="if measured"
+    "FDI total (0–60)", value=None, step=1, key="visit_fdi", placeholder="if measured"
 )
-cols[1].number_input(
-    "Pain (0–10)", 0, 10, value=None, step=1, key="visit_pain", placeholder="if asked"
-)
+cols[1].number_input("Pain (0–10)", value=None, step=1, key="visit_pain", placeholder="if asked")
 st.text_area("Notes", max_chars=2000, key="visit_notes")
 ui.field_error("visit_day", "visit_pain", "fdi_total", "visit_notes")
+ui.form_error()
 ui.action_button(
-    "Record visit",
-    lambda: visits.record_visit(
-        database,
-        user,
-        patient.id,
-        day=ui.value("visit_day"),
-        today=today,
-        pain=ui.value("visit_pain"),
-        fdi_total=ui.value("visit_fdi"),
-        notes=ui.value("visit_notes", ""),
+    "Update visit" if existing else "Record visit",
+    # on a connection of its own: the click's callback can run while the run a Tab started
+    # is replacing the session's connection (seen in chromium: "closed database")
+    lambda: ui.with_db(
+        lambda db: visits.record_visit(
+            db,
+            user,
+            patient.id,
+            day=ui.value(day_key) or today,
+            today=today,
+            pain=ui.value("visit_pain"),
+            fdi_total=ui.value("visit_fdi"),
+            notes=ui.value("visit_notes", ""),
+        )
     ),
     key="record_visit",
 )
 if recorded := ui.done("record_visit"):
+    day = visits.day_label(date.fromisoformat(recorded["day"]))
     st.success(
-        f"Visit on {recorded['day']} recorded. The next “since the last visit” starts there."
+        f"Visit on {day} updated."
+        if recorded["updated"]
+        else f"Visit on {day} recorded. The next “since the last visit” starts the day after."
     )
 st.page_link(
     "pages/clinician_plan.py",
@@ -252,6 +291,8 @@ cols[0].download_button(
     ),
     file_name=visits.csv_filename(patient.id, period.start, period.end),
     mime="text/csv",
+    on_click="ignore",  # no rerun: the other button's file stays valid (issue 12)
+    key="download_csv",
 )
 cols[1].download_button(
     "One-page report (PDF)",
@@ -262,6 +303,8 @@ cols[1].download_button(
     ),
     file_name=visits.report_filename(patient.id, period.start, period.end),
     mime="application/pdf",
+    on_click="ignore",
+    key="download_pdf",
 )
 st.caption(
     "File names carry an identifier and the period, never a name. Every download is "

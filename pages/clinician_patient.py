@@ -50,9 +50,9 @@ if fdi:
 else:
     st.write("No FDI totals yet. Enter the total measured at discharge as the baseline.")
 cols = st.columns(2)
-cols[0].number_input(
-    "FDI total (0–60)", 0, 60, value=None, step=1, key="fdi_total", placeholder="0 to 60"
-)
+# unbounded, like the visit form: a typed 75 reaches questionnaires.fdi_band and its message
+# instead of being held back in the browser (and the previous value saved)
+cols[0].number_input("FDI total (0–60)", value=None, step=1, key="fdi_total", placeholder="0 to 60")
 cols[1].date_input(
     "Measured on",
     value=today,

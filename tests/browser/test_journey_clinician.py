@@ -1,0 +1,221 @@
+"""The clinician's follow-up journey on a 1280×800 desktop, typed and clicked as a person
+does, checked in the database and in the files downloaded.
+
+Sign in, open the panel, pick the teen discharged this week, open the follow-up, choose
+each period (Custom too), read the teen's notes and questions, record a visit with a
+refused FDI, then a good one, then edit it, and download the CSV and then the PDF.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pypdf
+import pytest
+from playwright.sync_api import expect
+
+from companion import accounts, checkins, demo, enrolment, plans, programme
+from companion import db as dbmod
+from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+T = 20_000
+NOTES = {1: "Knee sore after the bus", 2: "Walked the dog twice"}
+QUESTION = "Can I go back to swimming?"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A demo programme, and Noor, enrolled by dr.rivera three days ago, with a plan and a
+    check-in each day since (two notes, one question)."""
+    folder = tmp_path_factory.mktemp("clinician-server")
+    db_path = folder / "companion.db"
+    database = dbmod.connect(db_path, migrate=True)
+    made = demo.create_demo(database, seed=17, teens=3)
+    clinician = accounts.find_user_by_username(database, "dr.rivera")
+    today = programme.local_today(programme.get_settings(database))
+    noor, _, _ = enrolment.enrol_at_discharge(
+        database,
+        clinician,
+        display_name="Noor",
+        username="noor.h",
+        birth_year=today.year - 15,
+        discharged_on=today - timedelta(days=3),
+        diagnosis_group="Other",
+        today=today,
+        baseline_fdi=27,
+        baseline_pain=6,
+    )
+    plans.save_plan(
+        database,
+        clinician,
+        noor.id,
+        today=today,
+        starts_on=noor.discharged_on,
+        exercises=[{"name": "Wall squats", "days_per_week": 7}],
+    )
+    key = plans.list_versions(database, noor.id)[-1].exercises[0].key
+    checkins.import_history(
+        database,
+        noor,
+        [
+            {
+                "day": today - timedelta(days=n),
+                "pain": 5,
+                "mood": 3,
+                "school": "full",
+                "outcomes": {key: "done"},
+                "note": NOTES.get(n, ""),
+                "question": QUESTION if n == 2 else "",
+            }
+            for n in range(1, 4)
+        ],
+    )
+    database.close()
+    running = start_server(db_path, folder / "server.log")
+    passwords = {a.username: a.password for a in made.accounts}
+    yield running, passwords, noor, today
+    stop_server(running)
+
+
+def _period(page):
+    """The caption naming the period shown ("1 Dec 2026 to 3 Dec 2026 (3 days)")."""
+    caption = page.get_by_text(" days)", exact=False).first
+    expect(caption).to_be_visible(timeout=T)
+    return caption.inner_text()
+
+
+def _choose(page, period):
+    page.get_by_test_id("stButtonGroup").get_by_text(period, exact=True).click()
+
+
+def _visits(server, patient_id, day):
+    database = dbmod.connect(server.db_path)
+    try:
+        return list(
+            database.query(
+                "SELECT day, pain, fdi_total, notes FROM visits WHERE patient_id = ? AND day = ?",
+                [patient_id, day.isoformat()],
+            )
+        )
+    finally:
+        database.close()
+
+
+def _type(page, name, value):
+    box = page.get_by_role("spinbutton", name=name)
+    box.fill(value)
+    box.press("Tab")
+
+
+def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server, desktop):
+    running, passwords, noor, today = server
+    page = desktop
+    sign_in(page, running.url, "dr.rivera", passwords["dr.rivera"])
+    expect(page.get_by_role("heading", name="My patients")).to_be_visible(timeout=T)
+
+    # the panel: pick Noor's row (the grid is a canvas: click the row's selection cell)
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible(timeout=T)
+    expect(grid.locator("td[aria-colindex='1']", has_text="Noor")).to_have_count(1, timeout=T)
+    names = [c.text_content() for c in grid.locator("td[aria-colindex='1']").all()]
+    row = names.index("Noor")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)
+    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=T)
+    shot(page, "clinician-patient-desktop")
+
+    # the follow-up, for the patient picked (the page keeps ?patient=)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-up").click()
+    expect(page.get_by_role("heading", name="Follow-up")).to_be_visible(timeout=T)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="Patient")
+    if "Noor" not in picker.inner_text():
+        picker.click()
+        page.get_by_role("option", name="Noor").click()
+    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=T)
+
+    # each period; since the baseline visit at discharge, "since the last visit" starts
+    # the day after it
+    discharged = noor.discharged_on
+    reviewed = f"{discharged + timedelta(days=1):%-d %b %Y} to {today:%-d %b %Y} (3 days)"
+    expect(page.get_by_text(reviewed)).to_be_visible(timeout=T)
+    since = f"{discharged:%-d %b %Y} to {today:%-d %b %Y} (4 days)"
+    for period in ("Last 30 days", "Since discharge"):
+        _choose(page, period)
+        expect(page.get_by_text(since)).to_be_visible(timeout=T)
+        no_script_errors(page)
+    _choose(page, "Custom")
+    expect(page.get_by_text("From – to")).to_be_visible(timeout=T)
+    expect(page.get_by_text(since)).to_be_visible(timeout=T)
+    no_script_errors(page)
+    shot(page, "clinician-followup-custom")
+    _choose(page, "Since the last visit")
+    expect(page.get_by_text(reviewed)).to_be_visible(timeout=T)
+
+    # the teen's notes and questions, newest first, with local dates
+    newer = f"{today - timedelta(days=1):%a %-d %b}: {NOTES[1]}"
+    older = f"{today - timedelta(days=2):%a %-d %b}: {NOTES[2]}"
+    expect(page.get_by_text(newer)).to_be_visible(timeout=T)
+    expect(page.get_by_text(older)).to_be_visible()
+    expect(page.get_by_text(f"{today - timedelta(days=2):%a %-d %b}: {QUESTION}")).to_be_visible()
+    assert page.get_by_text(newer).bounding_box()["y"] < page.get_by_text(older).bounding_box()["y"]
+
+    # a refused FDI: the message, and nothing saved
+    _type(page, "FDI total (0–60)", "75")
+    page.get_by_role("button", name="Record visit").click()
+    expect(page.get_by_text("The FDI total is a whole number from 0 to 60.")).to_be_visible(
+        timeout=T
+    )
+    assert _visits(running, noor.id, today) == []
+
+    # a good one
+    _type(page, "FDI total (0–60)", "22")
+    _type(page, "Pain (0–10)", "4")
+    notes = page.get_by_role("textbox", name="Notes")
+    notes.fill("Back at school full days")
+    notes.press("Tab")
+    page.get_by_role("button", name="Record visit").click()
+    expect(page.get_by_text("recorded.", exact=False)).to_be_visible(timeout=T)
+    assert _visits(running, noor.id, today) == [
+        {"day": today.isoformat(), "pain": 4, "fdi_total": 22, "notes": "Back at school full days"}
+    ]
+    # the view still shows the period just reviewed
+    expect(page.get_by_text(reviewed)).to_be_visible()
+
+    # edit it: the form holds the visit's values; still one visit today
+    expect(page.get_by_role("button", name="Update visit")).to_be_visible(timeout=T)
+    expect(page.get_by_role("spinbutton", name="FDI total (0–60)")).to_have_value("22")
+    _type(page, "FDI total (0–60)", "19")
+    page.get_by_role("button", name="Update visit").click()
+    expect(page.get_by_text("updated.", exact=False)).to_be_visible(timeout=T)
+    assert _visits(running, noor.id, today) == [
+        {"day": today.isoformat(), "pain": 4, "fdi_total": 19, "notes": "Back at school full days"}
+    ]
+    no_script_errors(page)
+    shot(page, "clinician-followup-visit")
+
+    # the CSV, then straight away the PDF
+    with page.expect_download(timeout=T) as got:
+        page.get_by_role("button", name="Daily data (CSV)").click()
+    with page.expect_download(timeout=T) as got_pdf:
+        page.get_by_role("button", name="One-page report (PDF)").click()
+    csv_file, pdf_file = got.value, got_pdf.value
+    assert csv_file.failure() is None and pdf_file.failure() is None
+    start = discharged + timedelta(days=1)
+    assert csv_file.suggested_filename == (
+        f"patient-{noor.id}-{start.isoformat()}-to-{today.isoformat()}.csv"
+    )
+    with open(csv_file.path(), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["day"] for r in rows] == [(today - timedelta(days=n)).isoformat() for n in (2, 1)]
+    assert [r["note"] for r in rows] == [NOTES[2], NOTES[1]]
+    with open(pdf_file.path(), "rb") as f:
+        reader = pypdf.PdfReader(io.BytesIO(f.read()))
+    assert 1 <= len(reader.pages) <= 2
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert reviewed in text
+    assert newer in text and older in text and QUESTION in text
+    assert "FDI (latest) 19, moderate disability" in text, text
+    no_script_errors(page)
