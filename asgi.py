@@ -11,6 +11,7 @@ browser, never cached.
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import parse_qs, quote, urlsplit
 
 import streamlit as st
@@ -66,11 +67,15 @@ def _same_origin(request: Request) -> bool:
 
 def _client(request: Request) -> str | None:
     """The client's address for throttling; behind a proxy, the one the proxy added last."""
+    address = request.client.host if request.client else None
     if config.behind_proxy():
-        forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.client.host if request.client else None
+        address = request.headers.get("x-forwarded-for", "").split(",")[-1].strip() or address
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is 127.0.0.1
+    return str(mapped or ip)
 
 
 def _redirect(location: str) -> RedirectResponse:
