@@ -1,4 +1,4 @@
-"""Users, roles, sign-in with lockout, password changes and one-time codes."""
+"""Users, roles, throttled sign-in, password changes and one-time codes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlite_utils import Database
 
-from . import audit, passwords, sessions
+from . import audit, passwords, sessions, throttle
 from .db import is_row_id, now, parse_stamp, stamp, transaction
 from .errors import InvalidInput, NotFound, SignInFailed
 from .identity import STAFF, Role, User, user_from_row
@@ -18,8 +19,6 @@ from .identity import STAFF, Role, User, user_from_row
 __all__ = ["STAFF", "Role", "User"]
 
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 CODE_LIFETIME = timedelta(days=7)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 DISPLAY_NAME_MAX = 60
@@ -162,29 +161,39 @@ def set_active(db: Database, user_id: int, active: bool, *, actor: User) -> None
 # --- sign in ------------------------------------------------------------------------------
 
 
-def authenticate(db: Database, username: str, password: str, *, at: datetime | None = None) -> User:
-    """Check a password with lockout. Raises SignInFailed without saying why."""
+def authenticate(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    at: datetime | None = None,
+    client: str | None = None,
+) -> User:
+    """Check a password, throttled per username and per username from this client address
+    (throttle.py). Raises SignInFailed without saying whether the username exists, or
+    throttle.Throttled (a SignInFailed) with the wait: a try during a wait is refused without
+    checking the password and without lengthening the wait."""
     at = at or now()
+    keys = [
+        (throttle.password_key(username, client or "unknown"), throttle.PASSWORD),
+        (throttle.password_key(username), throttle.PASSWORD_ANYWHERE),
+    ]
+    seconds = max(throttle.wait(db, key, at=at) for key, _ in keys)
+    if seconds:
+        raise throttle.Throttled(seconds)
     try:
         name = clean_username(username)
     except InvalidInput:
-        passwords.verify_dummy()
-        raise SignInFailed() from None
-    row = _row(db, "SELECT * FROM users WHERE username = ?", [name])
+        name = None
+    row = _row(db, "SELECT * FROM users WHERE username = ?", [name]) if name else None
     if row is None or not row["active"] or not row["password_hash"]:
         passwords.verify_dummy()
-        raise SignInFailed()
-    locked = row["locked_until"] and parse_stamp(row["locked_until"]) > at
-    ok = passwords.verify_password(password or "", row["password_hash"])
-    if locked:
-        raise SignInFailed()
-    if not ok:
-        note_failed_sign_in(db, row["id"], at=at)
-        raise SignInFailed()
+        _failed(db, keys, at, subject="password for a username with no account")
+    if not passwords.verify_password(password or "", row["password_hash"]):
+        _failed(db, keys, at, subject=f"password for {row['username']}")
     with transaction(db):
-        db.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [row["id"]]
-        )
+        for key, _ in keys:
+            throttle.clear(db, key)
         if passwords.needs_rehash(row["password_hash"]):
             db.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ?",
@@ -193,22 +202,23 @@ def authenticate(db: Database, username: str, password: str, *, at: datetime | N
     return _user(row)
 
 
-def note_failed_sign_in(db: Database, user_id: int, *, at: datetime | None = None) -> None:
-    """A wrong password or second-step code: five in a row lock the account for a while."""
-    at = at or now()
-    with transaction(db):
-        row = _row(db, "SELECT failed_logins FROM users WHERE id = ?", [user_id])
-        failures = (row["failed_logins"] if row else 0) + 1
-        locked_until = stamp(at + LOCKOUT) if failures >= MAX_FAILED_LOGINS else None
-        db.execute(
-            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-            [0 if locked_until else failures, locked_until, user_id],
-        )
+def _failed(db: Database, keys: list, at: datetime, *, subject: str) -> NoReturn:
+    seconds = max(throttle.fail(db, key, rule, at=at, subject=subject) for key, rule in keys)
+    if seconds:
+        raise throttle.Throttled(seconds, checked=True)
+    raise SignInFailed()
 
 
 def is_locked(db: Database, user_id: int, *, at: datetime | None = None) -> bool:
-    row = _row(db, "SELECT locked_until FROM users WHERE id = ?", [user_id])
-    return bool(row and row["locked_until"] and parse_stamp(row["locked_until"]) > (at or now()))
+    """Whether the account must wait before its next try from anywhere (password or second
+    step)."""
+    user = find_user(db, user_id)
+    if user is None:
+        return False
+    return bool(
+        throttle.wait(db, throttle.password_key(user.username), at=at)
+        or throttle.wait(db, throttle.code_key(user.id), at=at)
+    )
 
 
 def sign_in(db: Database, username: str, password: str) -> tuple[User, str]:

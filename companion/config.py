@@ -11,6 +11,7 @@ CONTENT_DIR = ROOT / "content"
 
 SESSION_COOKIE = "companion_session"
 PENDING_COOKIE = "companion_two_step"  # step one of two-step sign-in, five minutes
+USERNAME_COOKIE = "companion_signin_name"  # the username typed before a failed sign-in
 
 
 def db_path() -> Path:
@@ -21,3 +22,15 @@ def db_path() -> Path:
 def https() -> bool:
     """Cookies get the Secure flag when the app is served behind HTTPS."""
     return os.environ.get("COMPANION_HTTPS", "") in {"1", "true", "yes"}
+
+
+def behind_proxy() -> bool:
+    """``COMPANION_BEHIND_PROXY=1``: the client's address is the last one the reverse proxy
+    added to ``X-Forwarded-For`` (else every sign-in would share the proxy's address)."""
+    return os.environ.get("COMPANION_BEHIND_PROXY", "") in {"1", "true", "yes"}
+
+
+def content_base() -> Path:
+    """The one directory the programme's article and questionnaire folders must sit under:
+    ``COMPANION_CONTENT_BASE`` or the ``content/`` folder beside the code."""
+    return Path(os.environ.get("COMPANION_CONTENT_BASE") or CONTENT_DIR).resolve()

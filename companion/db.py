@@ -422,3 +422,22 @@ def m005_speed_indexes(db: Database) -> None:
         CREATE INDEX coping_uses_patient_id ON coping_uses(patient_id, id);
         """,
     )
+
+
+@migrations()
+def m009_sign_in_throttle(db: Database) -> None:
+    """Sign-in throttling (companion/throttle.py): one row per username, account second
+    step, pending token or client address that has failed lately."""
+    _run(
+        db,
+        """
+        CREATE TABLE sign_in_throttle (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            window_start TEXT NOT NULL,
+            not_before TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX sign_in_throttle_updated ON sign_in_throttle(updated_at);
+        """,
+    )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
-from . import audit
+from . import audit, config
 from .accounts import clean_text
 from .db import now, transaction
 from .errors import InvalidInput
@@ -83,6 +83,10 @@ def get_settings(db: Database) -> dict:
     settings = dict(DEFAULTS)
     for row in db.query("SELECT key, value FROM programme_settings"):
         settings[row["key"]] = json.loads(row["value"])
+    for key in ("questionnaire_folder", "articles_folder"):
+        # a folder saved before folders had to sit under the content base is not read
+        if settings[key] and _inside_base(str(settings[key])) is None:
+            settings[key] = ""
     return settings
 
 
@@ -125,11 +129,26 @@ def clean_timezone(value: object) -> str:
 
 def clean_folder(value: object, key: str = "questionnaire_folder") -> str:
     """A folder of the programme's own files (questionnaires or articles): empty, or one that
-    exists on the server."""
+    exists under the content base directory (``COMPANION_CONTENT_BASE``, else ``content/``),
+    given as a path inside it or as a full path. Nothing outside the base can be listed."""
     folder = clean_text(value, key, max_length=300, required=False)
-    if folder and not Path(folder).is_dir():
+    if not folder:
+        return folder
+    resolved = _inside_base(folder)
+    if resolved is None:
+        raise InvalidInput(key, f"Please choose a folder inside {config.content_base()}.")
+    if not resolved.is_dir():
         raise InvalidInput(key, "That folder doesn't exist on the server.")
-    return folder
+    return str(resolved)
+
+
+def _inside_base(folder: str) -> Path | None:
+    """The folder as a full path when it is the content base or inside it (links followed),
+    else None."""
+    base = config.content_base()
+    path = Path(folder)
+    resolved = (path if path.is_absolute() else base / path).resolve()
+    return resolved if resolved == base or base in resolved.parents else None
 
 
 def save_settings(db: Database, values: dict, *, actor: User | None) -> dict:

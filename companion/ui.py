@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import html
 import pickle
+import urllib.parse
 from collections.abc import Callable
 
 import streamlit as st
@@ -239,8 +240,12 @@ _INPUT_STYLE = (
 )
 
 
-def sign_in_form(username: str = "") -> None:
-    """A plain HTML form: the browser posts it to /api/auth/login, which sets the cookie."""
+def sign_in_form(username: str | None = None) -> None:
+    """A plain HTML form: the browser posts it to /api/auth/login, which sets the cookie.
+    After a failed try the username typed comes back (a five-minute cookie the route set)."""
+    if username is None:
+        remembered = st.context.cookies.get(config.USERNAME_COOKIE) or ""
+        username = urllib.parse.unquote(remembered)[:64]
     st.html(
         f"""<form method="post" action="/api/auth/login" style="max-width:28rem">
         <input type="hidden" name="csrf" value="{_csrf()}">

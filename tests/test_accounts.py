@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from companion import account_care, accounts, sessions
+from companion import account_care, accounts, sessions, throttle
 from companion import db as dbmod
 from companion.errors import AccessDenied, InvalidInput, SignInFailed
 from companion.identity import Role
@@ -58,15 +58,55 @@ def test_unknown_user_and_wrong_password_fail_the_same_way(db):
     assert "username" in SignInFailed.message and "locked" in SignInFailed.message
 
 
-def test_five_wrong_passwords_lock_for_fifteen_minutes(db):
+def test_five_wrong_passwords_make_the_next_try_wait_then_the_right_one_works(db):
     make(db)
     start = dbmod.now()
-    for i in range(5):
-        with pytest.raises(SignInFailed):
+    for i in range(4):
+        with pytest.raises(SignInFailed) as refused:
             accounts.authenticate(db, "maya", f"wrong-{i}", at=start)
-    with pytest.raises(SignInFailed):  # locked: even the right password fails
-        accounts.authenticate(db, "maya", GOOD, at=start + timedelta(minutes=14, seconds=59))
-    assert accounts.authenticate(db, "maya", GOOD, at=start + timedelta(minutes=15, seconds=1))
+        assert not isinstance(refused.value, throttle.Throttled)
+    with pytest.raises(throttle.Throttled) as fifth:  # checked, wrong, and now a wait
+        accounts.authenticate(db, "maya", "wrong-4", at=start)
+    assert fifth.value.checked and fifth.value.seconds == 1
+    with pytest.raises(throttle.Throttled) as paused:  # during the wait: even the right one
+        accounts.authenticate(db, "maya", GOOD, at=start + timedelta(milliseconds=500))
+    assert not paused.value.checked and paused.value.seconds == 1
+    assert accounts.is_locked(db, accounts.find_user_by_username(db, "maya").id, at=start) is False
+    assert accounts.authenticate(db, "maya", GOOD, at=start + timedelta(seconds=1))
+
+
+def test_each_further_failure_doubles_the_wait_up_to_a_minute(db):
+    make(db)
+    at = dbmod.now()
+    waits = []
+    for i in range(12):
+        try:
+            accounts.authenticate(db, "maya", f"wrong-{i}", at=at)
+        except throttle.Throttled as paused:
+            assert paused.checked
+            waits.append(paused.seconds)
+            at += timedelta(seconds=paused.seconds)
+        except SignInFailed:
+            waits.append(0)
+    assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_an_unknown_username_is_throttled_the_same_way(db):
+    make(db)
+    at = dbmod.now()
+    shapes = {}
+    for name in ("maya", "nobody"):
+        seen = []
+        for i in range(6):
+            try:
+                accounts.authenticate(db, name, f"wrong-{i}", at=at + timedelta(seconds=i))
+            except throttle.Throttled as paused:
+                seen.append(("wait", paused.seconds, paused.checked))
+            except SignInFailed:
+                seen.append(("failed",))
+        shapes[name] = seen
+    assert shapes["maya"] == shapes["nobody"]
+    assert shapes["maya"][-1] == ("wait", 2, True)
 
 
 def test_a_success_resets_the_failure_count(db):

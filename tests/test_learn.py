@@ -215,7 +215,10 @@ def test_the_learn_page_lists_filters_searches_and_opens_an_article(world, db):
     assert learn.read_slugs(db, world.teen_users[0]) == {"sleep"}
 
 
-def test_an_override_with_html_shows_as_typed_and_admins_see_bad_files(world, db, tmp_path):
+def test_an_override_with_html_shows_as_typed_and_admins_see_bad_files(
+    world, db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COMPANION_CONTENT_BASE", str(tmp_path))  # folders sit under the base
     write(
         tmp_path,
         "sleep",

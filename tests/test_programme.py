@@ -34,7 +34,8 @@ def test_settings_are_validated_and_saved(db):
     assert programme.help_lines(saved)[-1].startswith("This app isn't watched in real time")
 
 
-def test_a_questionnaire_folder_must_exist_when_named(db, tmp_path):
+def test_a_questionnaire_folder_must_exist_when_named(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPANION_CONTENT_BASE", str(tmp_path))  # folders sit under the base
     with pytest.raises(InvalidInput) as refused:
         programme.save_settings(db, {"questionnaire_folder": str(tmp_path / "nope")}, actor=None)
     assert refused.value.field == "questionnaire_folder"

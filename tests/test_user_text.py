@@ -46,7 +46,8 @@ LABELLED = (
 
 
 @pytest.fixture
-def hostile(world, db, tmp_path):
+def hostile(world, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPANION_CONTENT_BASE", str(tmp_path))  # folders sit under the base
     teen = world.teens[0]
     today = programme.local_today(programme.get_settings(db))
     for user in (world.teen_users[0], world.parent_a, world.clinician_a):
