@@ -23,6 +23,7 @@ class InvalidInput(CompanionError):
 
 
 class SignInFailed(CompanionError):
-    """Wrong username or password, or a locked account: the message never says which."""
+    """Wrong username or password: the message never says which (a wait after repeated
+    failures has its own message, which says how long)."""
 
-    message = "That username and password don't match, or the account is locked for a while."
+    message = "That username and password don't match. Please check both and try again."
