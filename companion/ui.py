@@ -42,12 +42,12 @@ class _Run:
 
 
 def start_run() -> Database:
-    """Open this script run's connection (one per run; STACK.md) and forget the last user."""
+    """Open this script run's connection (one per run) and forget the last user."""
     path = str(config.db_path())
     _migrated(path)
-    old = st.session_state.get("_run")
-    if old is not None:
-        old.db.close()
+    # The last run's connection is not closed here: a button drawn by an earlier run (its
+    # rerun cut short by the next tap) still holds it in its callback, and that callback runs
+    # before this line. It closes itself when nothing refers to it any more.
     database = connect(path)
     st.session_state["_run"] = _Run(database)
     results = st.session_state.get("_results")

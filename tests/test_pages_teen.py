@@ -245,3 +245,24 @@ def test_a_note_over_the_limit_is_kept_in_the_box_and_refused_with_a_message(wor
     assert "Please keep this to 1000 characters or fewer." in [e.value for e in at.error]
     assert at.text_area(key=f"note_{day}").value == long_note
     assert checkins.find_checkin(db, teen.id, today) is None
+
+
+def _two_runs() -> None:
+    import streamlit as st
+
+    from companion import ui
+
+    earlier = ui.start_run()  # the run that drew the Save button
+    ui.start_run()  # the rerun the next tap started
+    st.text(f"still open: {earlier.execute('SELECT 1').fetchone()[0]}")
+
+
+def test_a_button_drawn_by_an_earlier_run_still_has_a_working_database(db):
+    """A tap can arrive while the rerun started by the previous tap is cut short: the Save
+    callback then holds the connection of an earlier run. It must still work (CI saw
+    "Cannot operate on a closed database" and the check-in page crashed)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_runs).run()
+    assert not at.exception
+    assert [t.value for t in at.text] == ["still open: 1"]
