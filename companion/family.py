@@ -55,20 +55,23 @@ def week_summary(week: pd.Series | None, name: str) -> str:
         return f"{name} hasn't checked in yet this week."
     parts = []
     if week["school_days"]:
-        parts.append(f"school {_n(week['school_attended'])} of {int(week['school_days'])} days")
+        days = int(week["school_days"])
+        parts.append(
+            f"school {_n(week['school_attended'])} of {days} day{'' if days == 1 else 's'}"
+        )
     if week["exercise_expected"]:
         parts.append(
             f"home exercises {_n(week['exercise_completed'])} of "
-            f"{_n(week['exercise_expected'])} sessions"
+            f"{metrics.about(week['exercise_expected'])} planned sessions"
         )
     parts.append(f"active {int(week['active_minutes'])} minutes")
-    parts.append(f"coping skills used {int(week['coping_uses'])} times")
+    uses = int(week["coping_uses"])
+    parts.append(f"coping skills used {uses} time{'' if uses == 1 else 's'}")
     logged = f"{int(week['days_logged'])} of {int(week['days'])} days logged"
     return f"This week ({logged}): " + ", ".join(parts) + "."
 
 
-def _n(x: float) -> str:
-    return f"{x:.1f}".rstrip("0").rstrip(".")
+_n = metrics.halves
 
 
 def coaching(week: pd.Series | None) -> Tip:

@@ -97,6 +97,23 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
+def halves(x: float) -> str:
+    """A count that moves in halves (part days and part sessions count half), as a person
+    writes it: 2.5 → "2½", 3.0 → "3", 0.5 → "½"."""
+    doubled = round(float(x) * 2)
+    whole, half = divmod(doubled, 2)
+    if not half:
+        return str(whole)
+    return f"{whole}½" if whole else "½"
+
+
+def about(x: float) -> str:
+    """An expected count, which can be fractional (a plan changed mid-week): "10", or
+    "about 10" when it is not a whole number."""
+    rounded = round(float(x))
+    return str(rounded) if abs(float(x) - rounded) < 1e-9 else f"about {rounded}"
+
+
 def exercise_adherence(
     versions: list[PlanVersion],
     outcomes: pd.DataFrame,

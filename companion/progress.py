@@ -148,9 +148,12 @@ def load(
     return result
 
 
-def _days(x: float) -> str:
-    text = f"{x:.1f}".rstrip("0").rstrip(".")
-    return text
+_days = metrics.halves
+
+
+def _plural(n: float, word: str) -> str:
+    n = int(n)
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _when(week: date, today: date) -> str:
@@ -166,7 +169,8 @@ def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
         last, first = school.iloc[-1], school.iloc[0]
         text = (
             f"{you} {was} at school {_days(last['school_attended'])} of "
-            f"{last['school_days']} days {_when(last['week'], today)}"
+            f"{_plural(last['school_days'], 'school day')} {_when(last['week'], today)}"
+            f" ({last['school_rate']:.0%}; part days count half)"
         )
         if len(school) > 1:
             move = (
@@ -176,17 +180,14 @@ def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
                 if last["school_rate"] < first["school_rate"]
                 else "the same as"
             )
-            text += (
-                f", {move} {_days(first['school_attended'])} of {first['school_days']}"
-                f" in the week of {first['week']:%-d %B}"
-            )
+            text += f", {move} {first['school_rate']:.0%} in the week of {first['week']:%-d %B}"
         out["school"] = text + "."
     exercise = p.weeks[p.weeks["exercise_expected"] > 0]
     if len(exercise):
         last = exercise.iloc[-1]
         out["exercise"] = (
             f"{you} did {_days(last['exercise_completed'])} of "
-            f"{_days(last['exercise_expected'])} planned exercise sessions "
+            f"{metrics.about(last['exercise_expected'])} planned exercise sessions "
             f"{_when(last['week'], today)} (part sessions count half)."
         )
     if len(p.weeks):
@@ -195,9 +196,22 @@ def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
             f"{you} {was} active for {last['active_minutes']} minutes {_when(last['week'], today)}."
         )
         out["coping"] = (
-            f"{you} used coping skills {last['coping_uses']} times {_when(last['week'], today)}."
+            f"{you} used coping skills {_plural(last['coping_uses'], 'time')} "
+            f"{_when(last['week'], today)}."
         )
-    if p.fdi.latest:
+    if p.fdi.latest and you == "You":
+        # for the teen: what the number means, not a disability label
+        day, score, _ = p.fdi.latest
+        text = (
+            f"Your latest score is {score:.0f} out of 60, on {day:%-d %B}. "
+            "It measures how hard everyday things are, so a lower score means they're "
+            "getting easier"
+        )
+        if p.fdi.change:
+            direction = "lower" if p.fdi.change < 0 else "higher"
+            text += f". That's {abs(p.fdi.change):.0f} points {direction} than when you went home"
+        out["fdi"] = text + "."
+    elif p.fdi.latest:
         day, score, band = p.fdi.latest
         text = f"The latest FDI total is {score:.0f} ({band.lower()}), on {day:%-d %B}"
         if p.fdi.change is not None:

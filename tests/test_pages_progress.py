@@ -162,8 +162,8 @@ def test_coaching_follows_the_week():
     low["school_absent"], low["exercise_rate"] = 0, 0.3
     assert family.coaching(low) is family.EXERCISE_TIP
     assert family.week_summary(week, "Maya") == (
-        "This week (5 of 7 days logged): school 3 of 5 days, home exercises 6 of 7 sessions, "
-        "active 100 minutes, coping skills used 3 times."
+        "This week (5 of 7 days logged): school 3 of 5 days, home exercises 6 of 7 planned "
+        "sessions, active 100 minutes, coping skills used 3 times."
     )
 
 
@@ -213,3 +213,47 @@ def test_parent_checks_are_only_for_linked_parents(world, db, history):
             today=today,
         )
     assert family.list_parent_checks(db, teen.id) == []
+
+
+@pytest.mark.parametrize(
+    ("x", "text"), [(0, "0"), (0.5, "½"), (2.5, "2½"), (3.0, "3"), (4.4999, "4½"), (9.0, "9")]
+)
+def test_halves_are_written_as_a_person_writes_them(x, text):
+    from companion import metrics
+
+    assert metrics.halves(x) == text
+
+
+def test_a_parent_reads_halves_and_about_for_a_fractional_plan():
+    import pandas as pd
+
+    week = pd.Series(
+        {
+            "days_logged": 6,
+            "days": 7,
+            "school_days": 1,
+            "school_attended": 0.5,
+            "exercise_expected": 9.7,
+            "exercise_completed": 4.5,
+            "active_minutes": 30,
+            "coping_uses": 1,
+        }
+    )
+    assert family.week_summary(week, "Maya") == (
+        "This week (6 of 7 days logged): school ½ of 1 day, home exercises 4½ of about 10 "
+        "planned sessions, active 30 minutes, coping skills used 1 time."
+    )
+
+
+def test_the_teens_fdi_sentence_explains_the_number_without_a_disability_label(world, db, history):
+    from companion import questionnaires
+
+    teen, _ = history
+    today = programme.local_today(programme.get_settings(db))
+    questionnaires.record_fdi_total(
+        db, teen, 26, day=today, today=today, entered_by=world.clinician_a.id
+    )
+    at = app(world.teen_users[0], db, page="pages/teen_progress.py")
+    page = texts(at)
+    assert f"Your latest score is 26 out of 60, on {today:%-d %B}." in page
+    assert "disability" not in page.lower()
