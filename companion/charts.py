@@ -42,7 +42,7 @@ def _bars(
             "what:N",
             scale=alt.Scale(domain=list(legend), range=[PRIMARY, GRID]),
             legend=alt.Legend(
-                title=None, orient="top", direction="horizontal", symbolType="square"
+                title=None, orient="top", direction="horizontal", symbolType="square", labelLimit=0
             ),
         )
         if legend
@@ -53,7 +53,8 @@ def _bars(
         .mark_bar()
         .encode(
             x=_x(),
-            y=alt.Y(f"{field}:Q", title=title),
+            # counts: whole-number ticks, never "0.5 skills" or "0.000000" minutes
+            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=[
                 alt.Tooltip("week:O", title="Week"),
@@ -124,7 +125,9 @@ def fdi(points: list[tuple], bands: tuple) -> alt.LayerChart:
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())),
-                legend=alt.Legend(title=None, orient="top", direction="horizontal", columns=2),
+                legend=alt.Legend(
+                    title=None, orient="top", direction="vertical", columns=1, labelLimit=0
+                ),
             ),
         )
     )
@@ -144,16 +147,31 @@ def fdi(points: list[tuple], bands: tuple) -> alt.LayerChart:
     return (areas + line).properties(height=HEIGHT, width="container")
 
 
+# the words at the ends (and middle) of each weekly-average scale
+SCALE_WORDS = {
+    "pain_mean": (0, 10, {0: "0 none", 5: "5", 10: "10 worst"}),
+    "mood_mean": (1, 5, {1: "1 very low", 3: "3 okay", 5: "5 great"}),
+}
+
+
 def weekly_average(frame: pd.DataFrame, column: str, title: str, top: int) -> alt.Chart:
     """A small line of weekly means (pain 0–10 or mood 1–5): never daily noise. Callers pass
-    only columns the viewer may see; a missing column is never drawn."""
+    only columns the viewer may see; a missing column is never drawn. The axis runs over the
+    scale's own range, with words at its marks (mood starts at 1, not 0)."""
     data = _weeks(frame, [column]).dropna()
+    low, high, words = SCALE_WORDS.get(column, (0, top, {}))
+    label = " : ".join(f"datum.value == {v} ? '{w}'" for v, w in words.items())
+    axis = (
+        alt.Axis(values=list(words), labelExpr=f"{label} : ''", labelLimit=0)
+        if words
+        else alt.Axis()
+    )
     return (
         alt.Chart(data)
         .mark_line(color=PRIMARY, point=alt.OverlayMarkDef(color=PRIMARY))
         .encode(
             x=_x(),
-            y=alt.Y(f"{column}:Q", title=title, scale=alt.Scale(domain=[0, top])),
+            y=alt.Y(f"{column}:Q", title=title, scale=alt.Scale(domain=[low, high]), axis=axis),
             tooltip=[
                 alt.Tooltip("week:O", title="Week"),
                 alt.Tooltip(f"{column}:Q", title=title, format=".1f"),

@@ -261,7 +261,8 @@ class School:
     def describe(self) -> str:
         if not self.school_days:
             return "No school days logged in this period."
-        unknown = f"; {self.unknown_weekdays} weekdays not logged" if self.unknown_weekdays else ""
+        n = self.unknown_weekdays
+        unknown = f"; {n} weekday{'' if n == 1 else 's'} not logged" if n else ""
         return (
             f"{_fmt(self.attended)} of {self.school_days} school days (part days count half)"
             f"{unknown}."

@@ -117,11 +117,12 @@ if p.fdi.latest:
     change = "" if p.fdi.change is None else f"{p.fdi.change:+.0f} since discharge"
     cols[1].metric(
         "Latest FDI",
-        f"{p.fdi.latest[1]:.0f} ({p.fdi.latest[2]})",
+        f"{p.fdi.latest[1]:.0f} of 60",
         change,
         delta_color="inverse",
         help="Functional Disability Inventory, 0–60",
     )
+    cols[1].caption(ui.esc(f"{p.fdi.latest[2]}, {p.fdi.latest[0]:%-d %b %Y}"))
 else:
     cols[1].metric("Latest FDI", "—", help="No FDI total recorded yet.")
 

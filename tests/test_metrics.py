@@ -204,7 +204,7 @@ def test_school_attendance_with_part_days_no_school_and_unknown_weekdays():
     assert school.school_days == 3 and school.unknown_weekdays == 1
     assert school.rate == pytest.approx(1.5 / 3)
     assert school.describe() == (
-        "1.5 of 3 school days (part days count half); 1 weekdays not logged."
+        "1.5 of 3 school days (part days count half); 1 weekday not logged."
     )
     empty = metrics.school_attendance(checkin_rows(), WEEK)
     assert empty.rate is None and empty.unknown_weekdays == 5
