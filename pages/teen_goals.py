@@ -1,5 +1,7 @@
 """Goals: the teen's discharge goals with small steps, marked weekly."""
 
+from datetime import date
+
 import streamlit as st
 
 from companion import plans, programme, ui
@@ -66,6 +68,8 @@ for goal in goals:
             st.caption(
                 "Earlier weeks: "
                 + ", ".join(
-                    f"{p['week_start']}: {plans.GOAL_RATINGS[p['rating']]}" for p in earlier
+                    f"week of {date.fromisoformat(str(p['week_start'])):%-d %b}: "
+                    f"{plans.GOAL_RATINGS[p['rating']]}"
+                    for p in earlier
                 )
             )

@@ -266,3 +266,19 @@ def test_a_button_drawn_by_an_earlier_run_still_has_a_working_database(db):
     at = AppTest.from_function(_two_runs).run()
     assert not at.exception
     assert [t.value for t in at.text] == ["still open: 1"]
+
+
+def test_goal_history_reads_as_dates_not_iso_codes(world, db, planned):
+    user, teen = planned
+    today = today_local(db)
+    goal = plans.list_goals(db, teen.id)[0]
+    last_week = today - timedelta(days=7)
+    plans.record_goal_progress(
+        db, user, teen.id, goal.id, rating=2, steps_done=[0], today=last_week
+    )
+    at = app(user, db, page="pages/teen_goals.py")
+    monday = last_week - timedelta(days=last_week.weekday())
+    captions = [c.value for c in at.caption]
+    wanted = f"Earlier weeks: week of {monday:%-d %b}: {plans.GOAL_RATINGS[2]}"
+    assert wanted in captions, captions
+    assert monday.isoformat() not in texts(at)
