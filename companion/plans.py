@@ -117,8 +117,13 @@ def clean_exercises(rows: list[dict], *, known_keys: set[str]) -> list[Exercise]
         if not isinstance(row, dict):
             raise InvalidInput("exercises", f"Exercise {n} is not filled in properly.")
         name = clean_text(row.get("name"), "exercises", max_length=80)
+        if not any(ch.isalpha() for ch in name):
+            raise InvalidInput(
+                "exercises", f"Exercise {n}: please give it a name in words, not only a number."
+            )
         where = f"Exercise {n} ({name})"
         dose = _clean(row.get("dose"), f"{where}: dose", 40)
+
         instructions = _clean(row.get("instructions"), f"{where}: instructions", 1000)
         video = _clean(row.get("video_url"), f"{where}: video link", 300)
         if video and not _URL_RE.fullmatch(video):

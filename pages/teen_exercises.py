@@ -30,7 +30,8 @@ st.caption("Tick them off as you go. This is the same record as your daily check
 for exercise in plan.exercises:
     with st.container(border=True):
         st.markdown(f"**{ui.esc(exercise.name)}**")
-        st.caption(ui.esc(f"{exercise.dose} · {exercise.days_per_week} days a week"))
+        often = f"{exercise.days_per_week} day{'' if exercise.days_per_week == 1 else 's'} a week"
+        st.caption(ui.esc(f"{exercise.dose} · {often}" if exercise.dose else often))
         if exercise.instructions:
             with st.expander("How to do it"):
                 st.text(exercise.instructions)

@@ -239,3 +239,27 @@ def test_any_plan_saves_whole_or_raises_invalid_input(
         return
     assert len(version.exercises) == len(exercises)
     assert db.execute("SELECT COUNT(*) FROM plan_versions").fetchone()[0] == before + 1
+
+
+@pytest.mark.parametrize("name", ["5", "  12 ", "3 × 10"])
+def test_an_exercise_needs_a_name_in_words(name):
+    with pytest.raises(InvalidInput, match="a name in words"):
+        plans.clean_exercises([{"name": name, "days_per_week": 7}], known_keys=set())
+
+
+def test_an_exercise_without_a_dose_is_shown_without_one(world, db):
+    from tests.apptest import app
+
+    teen = world.teens[0]
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        exercises=[{"name": "Stretch 5", "days_per_week": 1}],
+    )
+    at = app(world.teen_users[0], db, page="pages/teen_exercises.py")
+    captions = [c.value for c in at.caption]
+    assert "1 day a week" in captions
+    assert not any("None" in c for c in captions)
