@@ -192,8 +192,12 @@ def _checkins_between(db: Database, patient_id: int, start: date, end: date) -> 
         db.query(
             "SELECT day, pain, mood, sleep_hours, sleep_quality, school, nurse_visits,"
             " early_pickup, active_minutes, activities, drinks, meals, note, question,"
-            " (SELECT group_concat(exercise_key || '=' || status, '; ') FROM exercise_outcomes"
-            "  WHERE checkin_id = checkins.id) AS exercises"
+            # exercises by the name the plan of that day gave them, not by internal key
+            " (SELECT group_concat(COALESCE(pe.name, o.exercise_key) || ': '"
+            "  || REPLACE(o.status, '_', ' '), '; ')"
+            "  FROM exercise_outcomes o LEFT JOIN plan_exercises pe"
+            "  ON pe.version_id = checkins.plan_version_id AND pe.key = o.exercise_key"
+            "  WHERE o.checkin_id = checkins.id) AS exercises"
             " FROM checkins WHERE patient_id = ? AND day BETWEEN ? AND ? ORDER BY day",
             [patient_id, start.isoformat(), end.isoformat()],
         )

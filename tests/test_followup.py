@@ -385,3 +385,34 @@ def test_an_fdi_edited_on_its_day_changes_what_the_views_cache_on(world, db, fol
     visits.record_visit(db, world.clinician_a, teen.id, **record, fdi_total=19)
     # the response is replaced and SQLite hands the new row the old id
     assert progress.latest_change(db, teen.id) != before
+
+
+def test_the_csv_names_exercises_as_the_plan_did(world, db):
+    from tests.conftest import TODAY
+
+    teen = world.teens[0]
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=TODAY,
+        starts_on=teen.discharged_on,
+        exercises=[
+            {"name": "Wall squats", "dose": "3 × 10", "days_per_week": 7},
+            {"name": "Calf raises", "dose": "2 × 15", "days_per_week": 7},
+        ],
+    )
+    plan = plans.current_plan(db, teen.id, TODAY)
+    squats, calves = (e.key for e in plan.exercises)
+    checkins.save_checkin(
+        db,
+        world.teen_users[0],
+        teen.id,
+        day=TODAY,
+        today=TODAY,
+        values={"outcomes": {squats: "done", calves: "not_done"}},
+    )
+    data = visits.daily_csv(db, world.clinician_a, teen.id, start=TODAY, end=TODAY)
+    row = next(csv.DictReader(io.StringIO(data.decode())))
+    assert sorted(row["exercises"].split("; ")) == ["Calf raises: not done", "Wall squats: done"]
+    assert squats not in row["exercises"]
