@@ -118,9 +118,9 @@ def _row(patient, *, today, thresholds, days, last, recent_school, status, versi
     return {
         "patient_id": patient.id,
         "Name": patient.display_name,
-        "Flags": "; ".join(f.reason for f in flags),
+        "Flags": " ".join(f.reason for f in flags),  # each reason is a sentence
         "Days since discharge": patient.days_since_discharge(today),
-        "Last check-in": last.isoformat() if last else "never",
+        "Last check-in": f"{last:%-d %b %Y}" if last else "never",
         "Check-in rate 14 d (%)": _pct(metrics.checkin_rate(logged, period).value),
         "Exercise adherence 14 d (%)": _pct(adherence.rate),
         "School attendance 14 d (%)": _pct(school.rate),

@@ -40,7 +40,7 @@ def test_panel_rows_by_hand(world, db):
     assert row["Check-in rate 14 d (%)"] == 100
     assert row["Exercise adherence 14 d (%)"] == 100
     assert row["School attendance 14 d (%)"] == 100  # every day logged "full"
-    assert row["Last check-in"] == TODAY.isoformat() and row["Flags"] == ""
+    assert row["Last check-in"] == f"{TODAY:%-d %b %Y}" and row["Flags"] == ""
     quiet = by_name.loc[world.teens[0].display_name]
     assert quiet["Last check-in"] == "never" and quiet["Flags"].startswith("No check-in for 10")
     # flagged patients first, then the most recent discharges
@@ -116,8 +116,26 @@ def test_the_batched_panel_agrees_with_each_teens_own_frames(db):
         assert row["School attendance 14 d (%)"] == pct(
             metrics.school_attendance(frame, period).rate
         )
-        assert row["Flags"] == "; ".join(f.reason for f in flags)
-        assert row["Last check-in"] == max(frame["day"]).isoformat()
+        assert row["Flags"] == " ".join(f.reason for f in flags)
+        assert row["Last check-in"] == f"{max(frame['day']):%-d %b %Y}"
         assert row["Latest FDI"] == int(fdi.latest[1])
         flagged += bool(flags)
     assert flagged >= 1  # the comparison covers flags that fire, not only empty ones
+
+
+def test_the_panel_page_shows_blanks_not_none_and_each_flag_in_full(world, db):
+    setup_history(db, world)
+    at = app(world.clinician_a, db)
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert "None" not in frame.astype(str).to_csv()
+    flagged = panel.panel(
+        db,
+        access.visible_patients(db, world.clinician_a),
+        today=programme.local_today(programme.get_settings(db)),
+        thresholds=programme.flag_thresholds(programme.get_settings(db)),
+    )
+    assert flagged["flagged"].any()
+    for name, reasons in zip(flagged["Name"], flagged["Flags"], strict=True):
+        if reasons:
+            assert f"{name}: {reasons}" in [t.value for t in at.text]
