@@ -181,6 +181,16 @@ _HOUSE_CSS = """<style>
 .st-key-quick_links a { min-height: 44px; padding: 0 0.3rem; border: 1px solid #c9c8c5;
   border-radius: 0.5rem; display: flex; align-items: center; }
 .st-key-quick_links { margin-bottom: 0.5rem; }
+/* the browser's Print command prints the page alone: no sidebar, menus or quick links */
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
+  [data-testid="stToolbar"], [data-testid="stDecoration"], .no-print, .st-key-quick_links {
+    display: none !important;
+  }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  body { font-size: 11pt; }
+}
 /* captions and help text at 4.5:1 or better on white (WCAG 1.4.3) */
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small {
   color: #595856 !important;
@@ -201,22 +211,6 @@ def quick_links(specs: list) -> None:
 def house_style() -> None:
     """The app's few style rules, on every page (app.py)."""
     st.html(_HOUSE_CSS)
-
-
-_PRINT_CSS = """<style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
-  [data-testid="stToolbar"], [data-testid="stDecoration"], .no-print { display: none !important; }
-  [data-testid="stMain"] { margin-left: 0 !important; }
-  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
-  body { font-size: 11pt; }
-}
-</style>"""
-
-
-def print_styles() -> None:
-    """Styles for the browser's Print command: the page alone, without sidebar or menus."""
-    st.html(_PRINT_CSS)
 
 
 def _csrf() -> str:

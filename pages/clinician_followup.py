@@ -84,7 +84,6 @@ printing = st.toggle(
     key="print_view",
     help="A plain page for your browser's Print command, without forms or buttons.",
 )
-ui.print_styles()
 p = ui.progress_for(shown, start=start, end=end, today=today, pain=True, mood=True)
 if p.period is None:
     st.info("That period is before discharge.")
