@@ -23,6 +23,8 @@ def make_token(secret: str, *, now: float | None = None) -> str:
 def check_token(secret: str, token: str | None, *, now: float | None = None) -> bool:
     if not isinstance(token, str) or token.count(".") != 2 or len(token) > 200:
         return False
+    if not token.isascii():  # compare_digest raises on non-ASCII text: a 500, not a refusal
+        return False
     issued, nonce, signature = token.split(".")
     if not issued.isdigit() or not hmac.compare_digest(signature, _sign(secret, issued, nonce)):
         return False

@@ -516,11 +516,13 @@ def record_goal_progress(
         raise InvalidInput("goal", "That goal isn't part of your plan.")
     if isinstance(rating, bool) or rating not in range(len(GOAL_RATINGS)):
         raise InvalidInput("rating", "Please choose how far you got.")
-    done = sorted(set(steps_done))
-    if any(
-        isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(goal.steps) for i in done
+    # check the types before sorting: sorting None, 5 and [[1]] together raises TypeError
+    if not isinstance(steps_done, list | tuple) or any(
+        isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < len(goal.steps)
+        for i in steps_done
     ):
         raise InvalidInput("steps_done", "Please tick steps from the list.")
+    done = sorted(set(steps_done))
     with transaction(db):
         db.execute(
             "INSERT INTO goal_progress (goal_id, week_start, rating, steps_done, updated_at)"

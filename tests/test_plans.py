@@ -263,3 +263,16 @@ def test_an_exercise_without_a_dose_is_shown_without_one(world, db):
     captions = [c.value for c in at.caption]
     assert "1 day a week" in captions
     assert not any("None" in c for c in captions)
+
+
+@pytest.mark.parametrize("steps", [[None, 1], [5, "1"], [[1]], "01", None])
+def test_goal_steps_of_the_wrong_type_are_refused_not_an_error(world, db, steps):
+    teen = world.teens[0]
+    plans.save_goal(
+        db, world.clinician_a, teen.id, text="Walk to school", category="school", steps=["A", "B"]
+    )
+    goal = plans.list_goals(db, teen.id)[0]
+    with pytest.raises(InvalidInput, match="tick steps"):
+        plans.record_goal_progress(
+            db, world.teen_users[0], teen.id, goal.id, rating=1, steps_done=steps, today=TODAY
+        )

@@ -107,3 +107,10 @@ def test_auth_route_logic_signs_in_and_out(world, db, db_path):
     assert sessions.user_for_token(db, outcome.token).username == "maya"
     auth_routes.sign_out(outcome.token)
     assert sessions.user_for_token(db, outcome.token) is None
+
+
+def test_a_token_with_non_ascii_text_is_refused_not_an_error():
+    good = csrf.make_token("secret")
+    issued, nonce, signature = good.split(".")
+    for forged in (f"{issued}.{nonce}.{signature[:-1]}é", f"{issued}.ünï.{signature}", "1.².x"):
+        assert csrf.check_token("secret", forged) is False
