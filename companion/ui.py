@@ -194,6 +194,7 @@ _HOUSE_CSS = """<style>
 /* captions and help text at 4.5:1 or better on white (WCAG 1.4.3) */
 [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small {
   color: #595856 !important;
+  opacity: 1 !important; /* Streamlit fades captions to 0.6, which undoes the colour */
 }
 </style>"""
 

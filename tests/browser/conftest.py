@@ -191,3 +191,20 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core (bundled by axe-playwright-python, offline) over the page as it stands:
+    each serious or critical WCAG 2.1 A/AA violation as "rule: element"."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    found = []
+    for violation in result.response["violations"]:
+        if violation["impact"] in {"serious", "critical"}:
+            for node in violation["nodes"][:3]:
+                found.append(f"{violation['id']}: {node['html'][:120]}")
+    return found
