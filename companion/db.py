@@ -422,3 +422,23 @@ def m005_speed_indexes(db: Database) -> None:
         CREATE INDEX coping_uses_patient_id ON coping_uses(patient_id, id);
         """,
     )
+
+
+@migrations()
+def m009_account_notices(db: Database) -> None:
+    """What an admin did to someone's account (a password reset, two-step sign-in turned
+    off), shown to that person on their pages after they next sign in, until dismissed."""
+    _run(
+        db,
+        """
+        CREATE TABLE account_notices (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            at TEXT NOT NULL,
+            dismissed_at TEXT
+        );
+        CREATE INDEX account_notices_user ON account_notices(user_id, dismissed_at);
+        """,
+    )
