@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
-from . import audit, patients
+from . import audit, patients, sessions
 from .db import is_row_id, stamp, transaction
 from .errors import AccessDenied, InvalidInput
 from .identity import Role, User
@@ -53,7 +53,8 @@ DENIED = "This isn't available to you."
 
 
 def relation(db: Database, user: User | None, patient: Patient) -> Relation:
-    if user is None or not user.active:
+    # re-read now: a page drawn before a deactivation or a sign-out still holds its User
+    if user is None or not user.active or not sessions.still_valid(db, user):
         return Relation.NONE
     if user.role is Role.TEEN and patient.user_id == user.id:
         return Relation.OWN
@@ -139,7 +140,7 @@ def require(
 
 def visible_patients(db: Database, user: User | None) -> list[Patient]:
     """The patients whose function data this user may see, for pickers and lists."""
-    if user is None or not user.active:
+    if user is None or not user.active or not sessions.still_valid(db, user):
         return []
     if user.role is Role.TEEN:
         own = patients.find_patient_for_user(db, user.id)
@@ -154,23 +155,34 @@ def visible_patients(db: Database, user: User | None) -> list[Patient]:
 def can_manage_account(db: Database, actor: User | None, target: User) -> bool:
     """Who may issue a password-reset code, or (admins) deactivate an account.
 
-    Admins manage every account but their own; a clinician manages the teens on their care
-    team and those teens' linked parents.
+    Admins manage every account but their own (an admin's reset of someone's password or
+    two-step sign-in is shown to that person when they next sign in). A clinician manages
+    the teens on their care team, and a parent only when every teen the parent is linked
+    to is on that clinician's care team: a parent shared with another care team is reset by
+    an admin, so a reset never opens another team's teen to this clinician.
     """
     if actor is None or not actor.active or actor.id == target.id:
+        return False
+    if not sessions.still_valid(db, actor):
         return False
     if actor.role is Role.ADMIN:
         return True
     if actor.role is not Role.CLINICIAN or target.role not in {Role.TEEN, Role.PARENT}:
         return False
-    return any(
-        patients.is_on_care_team(db, actor.id, pid)
-        for pid in patients.patients_of_user(db, target.id)
-    )
+    theirs = patients.patients_of_user(db, target.id)
+    return bool(theirs) and all(patients.is_on_care_team(db, actor.id, pid) for pid in theirs)
 
 
 def require_role(user: User | None, *roles: Role) -> User:
     if user is None or not user.active or user.role not in roles:
+        raise AccessDenied(DENIED)
+    return user
+
+
+def require_live_role(db: Database, user: User | None, *roles: Role) -> User:
+    """``require_role``, with the session and the account re-read from the database now."""
+    require_role(user, *roles)
+    if not sessions.still_valid(db, user):
         raise AccessDenied(DENIED)
     return user
 

@@ -4,6 +4,11 @@ deletes a teen's record entirely.
 The download is a ZIP: ``data.json`` (every table below), one CSV per table, and a README
 that says what each table and field is. Secrets never leave: password hashes, session and
 code hashes and two-step secrets are not in it.
+
+Each person's download holds what is theirs to see, as in the app: a teen gets their own
+writing and their record, not their parent's weekly checks and notes (written for the care
+team) nor the care team's own notes (visit notes, the note on a plan change); a parent gets
+their own weekly checks and notes, not the teen's logs.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from . import audit
+from . import audit, sessions
 from .db import transaction
 from .errors import AccessDenied, InvalidInput
 from .identity import Role, User
@@ -111,10 +116,10 @@ TEEN_TABLES = (
     ),
     Table(
         "plan_versions",
-        "Every version of your care plan: start date, setback plan, modules, questionnaires, "
-        "follow-up dates and the note that came with the change.",
+        "Every version of your care plan: start date, setback plan, modules, questionnaires "
+        "and follow-up dates.",
         "SELECT id, episode_id, starts_on, warning_signs, what_helps, contacts, modules,"
-        " questionnaires, follow_ups, change_note, created_at FROM plan_versions"
+        " questionnaires, follow_ups, created_at FROM plan_versions"
         " WHERE patient_id = :patient ORDER BY starts_on, id",
     ),
     Table(
@@ -150,15 +155,9 @@ TEEN_TABLES = (
     ),
     Table(
         "visits",
-        "Follow-up visits the care team recorded: date, pain, FDI total and notes.",
-        "SELECT day, pain, fdi_total, notes, created_at FROM visits"
+        "Follow-up visits the care team recorded: date, pain and FDI total.",
+        "SELECT day, pain, fdi_total, created_at FROM visits"
         " WHERE patient_id = :patient ORDER BY day",
-    ),
-    Table(
-        "parent_checks",
-        "Your parents' weekly checks of school, activities and exercise (0–4) and notes.",
-        "SELECT week_start, school, activities, exercise, note, updated_at FROM parent_checks"
-        " WHERE patient_id = :patient ORDER BY week_start",
     ),
     READS,
     SESSIONS,
@@ -191,6 +190,14 @@ PARENT_TABLES = (
 )
 
 
+NOT_HERE = {
+    Role.TEEN: "Not in here, because they are not yours: your parents' weekly checks and "
+    "notes (written for your care team) and your care team's own notes.",
+    Role.PARENT: "Not in here, because they are not yours: your teen's own logs, notes and "
+    "questions, and the care team's notes.",
+}
+
+
 def _rows(db: Database, table: Table, params: dict) -> tuple[list[str], list[dict]]:
     cursor = db.execute(table.sql, params)
     columns = [c[0] for c in cursor.description]
@@ -200,6 +207,8 @@ def _rows(db: Database, table: Table, params: dict) -> tuple[list[str], list[dic
 def export_zip(db: Database, user: User | None, *, today: date) -> bytes:
     """Everything the app holds about ``user`` (a teen or a parent, active)."""
     if user is None or not user.active or user.role not in (Role.TEEN, Role.PARENT):
+        raise AccessDenied("Only teens and parents download their own data here.")
+    if not sessions.still_valid(db, user):  # re-read now, not the page's copy of the user
         raise AccessDenied("Only teens and parents download their own data here.")
     params = {"user": user.id, "patient": None}
     tables = PARENT_TABLES
@@ -216,6 +225,7 @@ def export_zip(db: Database, user: User | None, *, today: date) -> bytes:
             "",
             "data.json holds every table below; each table is also a CSV file.",
             "Dates are the programme's local dates; times ending in +00:00 are UTC.",
+            NOT_HERE[user.role],
             "",
         ]
         for table in tables:
@@ -246,6 +256,8 @@ def delete_patient(db: Database, admin: User | None, patient_id: int, typed: str
     Returns the username deleted.
     """
     if admin is None or not admin.active or admin.role is not Role.ADMIN:
+        raise AccessDenied("Only an admin can delete a record.")
+    if not sessions.still_valid(db, admin):
         raise AccessDenied("Only an admin can delete a record.")
     row = db.execute(
         "SELECT p.id, u.id AS user_id, u.username FROM patients p JOIN users u"

@@ -441,3 +441,23 @@ def m009_sign_in_throttle(db: Database) -> None:
         CREATE INDEX sign_in_throttle_updated ON sign_in_throttle(updated_at);
         """,
     )
+
+
+@migrations()
+def m010_account_notices(db: Database) -> None:
+    """What an admin did to someone's account (a password reset, two-step sign-in turned
+    off), shown to that person on their pages after they next sign in, until dismissed."""
+    _run(
+        db,
+        """
+        CREATE TABLE account_notices (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            at TEXT NOT NULL,
+            dismissed_at TEXT
+        );
+        CREATE INDEX account_notices_user ON account_notices(user_id, dismissed_at);
+        """,
+    )

@@ -4,24 +4,38 @@ carries a password-checked sign-in to its second step.
 
 A code is accepted once: the time step it belongs to is remembered, so a code seen over
 someone's shoulder can't be replayed. Wrong codes count towards the account's lockout.
+
+The TOTP secret is encrypted at rest with a key kept outside the database: the file named by
+``COMPANION_SECRET_KEY_FILE``, by default ``<database file>.key`` beside the database,
+made with mode 0600 on first use. A copy of the database alone (a backup, a stolen file)
+does not give anyone the secrets. No AEAD library is installed (no ``cryptography``), so
+this uses the standard library only, encrypt-then-MAC: a random 16-byte nonce, a keystream
+of HMAC-SHA256(enc_key, nonce || counter) blocks XORed with the secret, and an
+HMAC-SHA256(mac_key, version || user id || nonce || ciphertext) tag checked in constant time
+before anything is decrypted. The two keys are derived from the key file's 32 random bytes
+with HMAC-SHA256 under different labels. A secret stored in plain text by an older version
+is encrypted the first time it is read.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import io
+import os
 import secrets
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pyotp
 import segno
 from sqlite_utils import Database
 
-from . import audit
+from . import audit, config
 from .db import now, stamp, transaction
-from .errors import InvalidInput
+from .errors import AccessDenied, InvalidInput
 from .identity import User
 
 RECOVERY_CODES = 10
@@ -30,8 +44,98 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
 
 def _row(db: Database, user_id: int) -> dict | None:
+    """The user's two-step row with ``secret`` decrypted (a plain-text secret from before
+    encryption is encrypted in place now)."""
     rows = list(db.query("SELECT * FROM mfa WHERE user_id = ?", [user_id]))
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    stored = row["secret"]
+    if stored.startswith(_VERSION):
+        row["secret"] = _decrypt(_key(db), user_id, stored)
+    else:  # written before secrets were encrypted: migrate on read
+        db.execute(
+            "UPDATE mfa SET secret = ? WHERE user_id = ? AND secret = ?",
+            [_encrypt(_key(db), user_id, stored), user_id, stored],
+        )
+    return row
+
+
+# --- the TOTP secret at rest -----------------------------------------------------------------
+
+KEY_FILE_ENV = "COMPANION_SECRET_KEY_FILE"
+_VERSION = "v1:"
+_NONCE = 16
+_TAG = 32
+
+
+def key_path(db: Database) -> Path:
+    """``COMPANION_SECRET_KEY_FILE``, or ``<database file>.key`` beside this database."""
+    named = os.environ.get(KEY_FILE_ENV)
+    if named:
+        return Path(named)
+    main = next((r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main"), "")
+    database = Path(main) if main else config.db_path()
+    return database.with_name(database.name + ".key")
+
+
+def _key(db: Database) -> bytes:
+    """The 32-byte key from the key file, made (mode 0600, never overwritten) on first use."""
+    path = key_path(db)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+    text = path.read_text().strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise RuntimeError(f"{path} is not a two-step key file (64 hex digits expected)")
+    return key
+
+
+def _subkey(key: bytes, label: bytes) -> bytes:
+    return hmac.new(key, b"companion-mfa-" + label, hashlib.sha256).digest()
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    enc = _subkey(key, b"enc")
+    blocks = (length + 31) // 32
+    stream = b"".join(
+        hmac.new(enc, nonce + n.to_bytes(8, "big"), hashlib.sha256).digest() for n in range(blocks)
+    )
+    return stream[:length]
+
+
+def _tag(key: bytes, user_id: int, nonce: bytes, ciphertext: bytes) -> bytes:
+    body = _VERSION.encode() + str(user_id).encode() + b"." + nonce + ciphertext
+    return hmac.new(_subkey(key, b"mac"), body, hashlib.sha256).digest()
+
+
+def _encrypt(key: bytes, user_id: int, secret: str) -> str:
+    plain = secret.encode()
+    nonce = secrets.token_bytes(_NONCE)
+    ciphertext = bytes(
+        a ^ b for a, b in zip(plain, _keystream(key, nonce, len(plain)), strict=True)
+    )
+    blob = nonce + ciphertext + _tag(key, user_id, nonce, ciphertext)
+    return _VERSION + base64.urlsafe_b64encode(blob).decode()
+
+
+def _decrypt(key: bytes, user_id: int, stored: str) -> str:
+    blob = base64.urlsafe_b64decode(stored[len(_VERSION) :].encode())
+    nonce, ciphertext, tag = blob[:_NONCE], blob[_NONCE:-_TAG], blob[-_TAG:]
+    if len(blob) < _NONCE + _TAG or not hmac.compare_digest(
+        tag, _tag(key, user_id, nonce, ciphertext)
+    ):
+        raise RuntimeError("a two-step secret does not match the key file (wrong key?)")
+    stream = _keystream(key, nonce, len(ciphertext))
+    return bytes(a ^ b for a, b in zip(ciphertext, stream, strict=True)).decode()
 
 
 def is_enabled(db: Database, user_id: int) -> bool:
@@ -52,12 +156,13 @@ def start(db: Database, user: User) -> str:
     if is_enabled(db, user.id):
         raise InvalidInput("mfa", "Two-step sign-in is already on. Turn it off first.")
     secret = pyotp.random_base32()
+    stored = _encrypt(_key(db), user.id, secret)
     with transaction(db):
         db.execute(
             "INSERT INTO mfa (user_id, secret, enabled_at, last_step) VALUES (?, ?, NULL, 0)"
             " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret, enabled_at = NULL,"
             " last_step = 0",
-            [user.id, secret],
+            [user.id, stored],
         )
     return secret
 
@@ -149,12 +254,19 @@ def recovery_codes_left(db: Database, user_id: int) -> int:
 def turn_off(db: Database, actor: User, user_id: int) -> None:
     """Turn two-step sign-in off: oneself (after a code, checked by the caller) or an admin for
     a staff member who lost their phone and their recovery codes."""
+    from . import account_care, sessions
+
     if actor is None or not actor.active or (actor.id != user_id and actor.role.value != "admin"):
         raise InvalidInput("mfa", "Only an admin can turn off someone else's two-step sign-in.")
+    if not sessions.still_valid(db, actor):
+        raise AccessDenied("This isn't available to you.")
     with transaction(db):
+        target = db.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
         db.execute("DELETE FROM mfa WHERE user_id = ?", [user_id])
         db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
-        audit.record(db, actor, "mfa_off", detail=str(user_id))
+        audit.record(db, actor, "mfa_off", detail=f"{target[0] if target else user_id}")
+        if actor.id != user_id and target is not None:
+            account_care.add_notice(db, user_id, "two_step_off", actor)
 
 
 def _new_recovery_code() -> str:

@@ -70,12 +70,37 @@ def user_for_token(db: Database, token: str | None, *, at: datetime | None = Non
     if row["revoked_at"] or not row["active"] or parse_stamp(row["expires_at"]) <= at:
         return None
     user = user_from_row(row)
+    # the user remembers the session it came from, so a check made later (an action, a
+    # deferred download) can ask again whether that session is still live
+    object.__setattr__(user, _TOKEN_ATTR, token)
     if at - parse_stamp(row["last_seen_at"]) >= _TOUCH_EVERY:
         db.execute(
             "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
             [stamp(at), stamp(at + lifetime(db, user)), row["session_id"]],
         )
     return user
+
+
+_TOKEN_ATTR = "_session_token"
+
+
+def token_of(user: User | None) -> str | None:
+    """The session token a ``User`` was looked up by (``user_for_token``), else None."""
+    return getattr(user, _TOKEN_ATTR, None)
+
+
+def still_valid(db: Database, user: User | None) -> bool:
+    """Whether ``user`` may act right now, re-read from the database: the account exists
+    and is active and, for a user that came from a session, that session is still live
+    (not signed out, not expired). Never trusts the ``active`` flag the object carries."""
+    if user is None:
+        return False
+    token = token_of(user)
+    if token is not None:
+        live = user_for_token(db, token)
+        return live is not None and live.id == user.id and live.role is user.role
+    row = db.execute("SELECT active, role FROM users WHERE id = ?", [user.id]).fetchone()
+    return bool(row and row[0]) and row[1] == user.role.value
 
 
 def revoke(db: Database, token: str | None) -> None:

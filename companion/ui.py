@@ -21,6 +21,11 @@ from .identity import Role, User
 from .patients import Patient
 
 TOKEN_KEY = "session_token"  # a session token held server-side (tests; no cookie needed)
+_DRAWN_FOR = "_drawn_for"  # the id of the user the last page was drawn for (None: signed out)
+SIGNED_OUT = (
+    "You're no longer signed in (you signed out, your session ended or the account was "
+    "turned off), so that wasn't done. Please sign in again."
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,6 +48,7 @@ class _Run:
 
 def start_run() -> Database:
     """Open this script run's connection (one per run) and forget the last user."""
+    st.session_state[_DRAWN_FOR] = None  # set again by require_user if this page has a user
     path = str(config.db_path())
     _migrated(path)
     # The last run's connection is not closed here: a button drawn by an earlier run (its
@@ -92,14 +98,36 @@ def require_user(*roles: Role, two_step_setup: bool = False) -> User:
     try:
         user = access.require_role(current_user(), *(roles or tuple(Role)))
     except AccessDenied as denied:
+        form_error()  # e.g. "you were signed out, so that wasn't saved"
         st.info(str(denied))
         st.stop()
         raise
+    st.session_state[_DRAWN_FOR] = user.id  # the actions on this page act for this user
+    account_notices(user)
     if not two_step_setup and mfa.missing(db(), user, settings()):
         st.warning("Your programme asks staff to use two-step sign-in. Please turn it on first.")
         st.page_link("pages/account.py", label="Set up two-step sign-in", icon=":material/key:")
         st.stop()
     return user
+
+
+def account_notices(user: User) -> None:
+    """What an admin did to this account (a password reset, two-step sign-in turned off),
+    on every page after the person signs in, until they dismiss it."""
+    from . import account_care
+
+    lines = account_care.notices(db(), user)
+    if not lines:
+        return
+    with st.container(border=True):
+        for line in lines:
+            st.warning(esc(line), icon=":material/shield_person:")
+        action_button(
+            "Dismiss",
+            lambda: account_care.dismiss_notices(db(), user),
+            key="dismiss_notices",
+            primary=False,
+        )
 
 
 def require_patient(user: User, permission: Permission, patient_id: int | None) -> Patient:
@@ -281,12 +309,27 @@ def run_action(key: str, action: Callable[[], object]) -> None:
     """Run an action now (in a widget callback); its result or error shows in the next run."""
     results: dict = {"errors": {}, "done": {}, "fresh": True}
     st.session_state["_results"] = results
+    if not _still_signed_in():
+        results["errors"] = {"_form": SIGNED_OUT}
+        return
     try:
         results["done"][key] = action()
     except InvalidInput as problem:
         results["errors"] = {problem.field: problem.message}
     except (AccessDenied, NotFound) as denied:
         results["errors"] = {"_form": str(denied)}
+
+
+def _still_signed_in() -> bool:
+    """At the moment an action runs: a page drawn for a signed-in user acts only while that
+    user's session is live and their account active, both re-read from the database now
+    (the page's ``User`` is from when it was drawn). Pages drawn signed out (sign-in, codes,
+    first run) have no one to re-check."""
+    drawn_for = st.session_state.get(_DRAWN_FOR)
+    if drawn_for is None:
+        return True
+    user = current_user()
+    return user is not None and user.id == drawn_for
 
 
 def action_button(
@@ -361,7 +404,7 @@ PASSWORD_RULES = (
 
 def show_code(code: str, what: str) -> None:
     """A one-time code, shown once."""
-    st.success(f"{what} Write it down or hand it over now — it is shown only once.")
+    st.success(esc(f"{what} Write it down or hand it over now — it is shown only once."))
     st.code(code, language=None)
     st.caption("It works once and expires in 7 days.")
 
@@ -490,12 +533,31 @@ def chart(kind: str, *args, alt: str | None = None) -> None:
 
 def with_db(work: Callable[[Database], object]) -> object:
     """Run ``work`` on a connection of its own (for deferred downloads, which run after the
-    script run that drew the button has closed its connection)."""
+    script run that drew the button has closed its connection, outside any script run).
+
+    The domain functions a download calls ask ``access`` with the page's ``User``, which
+    re-reads its session and account at that moment (``sessions.still_valid``)."""
     database = connect(config.db_path())
     try:
         return work(database)
     finally:
         database.close()
+
+
+def deferred_download(user: User, work: Callable[[Database, User], bytes]) -> Callable[[], bytes]:
+    """The callable for ``st.download_button(data=...)``: when the person clicks, it checks
+    again that ``user``'s session is live and the account active (re-read from the database,
+    not the page's copy), then runs ``work``; otherwise AccessDenied and no file."""
+
+    def run() -> bytes:
+        def checked(database: Database) -> bytes:
+            if not sessions.still_valid(database, user):
+                raise AccessDenied(SIGNED_OUT)
+            return work(database, user)
+
+        return with_db(checked)
+
+    return run
 
 
 def audit_period_view(user: User, patient: Patient, what: str, start, end) -> None:
@@ -511,12 +573,32 @@ def audit_period_view(user: User, patient: Patient, what: str, start, end) -> No
 
 def care_team_editor(user: User, patient_id: int) -> None:
     """Who is on a teen's care team, with add and remove. ``account_care`` decides whether
-    this user may change it (a care-team clinician or an admin)."""
+    this user may change it: a clinician on the care team; an admin only adds, and only to a
+    care team with nobody active left on it."""
     from . import account_care, accounts, patients
 
     team = patients.care_team(db(), patient_id)
+    status = {r["id"]: r["active"] for r in accounts.list_users(db(), role="clinician")}
     for member in team:
-        st.text(f"{member['display_name']} ({member['username']})")
+        gone = "" if status.get(member["id"]) else " (deactivated)"
+        st.text(f"{member['display_name']} ({member['username']}){gone}")
+    for added in account_care.added_by_admin(db(), patient_id):
+        st.warning(
+            esc(
+                f"An admin, {added['admin_name'] or 'since removed'}, added "
+                f"{added['detail'].split(':')[0]} to this care team on {added['at'][:10]} "
+                "(UTC), when nobody active was left on it."
+            ),
+            icon=":material/admin_panel_settings:",
+        )
+    if user.role is Role.ADMIN:
+        if not account_care.admin_may_add(db(), user, patient_id):
+            st.caption(
+                "Clinicians on this care team add and remove its members. An admin adds "
+                "someone only when nobody active is left on it."
+            )
+            return
+        st.caption("Nobody active is left on this care team: add a clinician to look after it.")
     members = {m["id"] for m in team}
     others = {
         r["id"]: f"{r['display_name']} ({r['username']})"
@@ -541,7 +623,7 @@ def care_team_editor(user: User, patient_id: int) -> None:
             key="add_team",
             primary=False,
         )
-    if len(team) > 1:
+    if len(team) > 1 and user.role is not Role.ADMIN:
         current = {m["id"]: m["display_name"] for m in team}
         st.selectbox(
             "Remove a clinician",

@@ -85,7 +85,7 @@ if not user.is_staff:
     today = programme.local_today(ui.settings())
     st.download_button(
         "Download my data",
-        lambda: ui.with_db(lambda db: data_rights.export_zip(db, user, today=today)),
+        ui.deferred_download(user, lambda db, me: data_rights.export_zip(db, me, today=today)),
         file_name=data_rights.export_filename(user, today),
         mime="application/zip",
         key="my_data",

@@ -48,9 +48,9 @@ st.text_input(
 )
 ui.field_error("questionnaire_folder")
 found, problems = questionnaires.load_all(current["questionnaire_folder"] or None)
-st.caption("Questionnaires available: " + ", ".join(q.title for q in found.values()))
+st.caption(ui.esc("Questionnaires available: " + ", ".join(q.title for q in found.values())))
 for problem in problems:
-    st.warning(f"Not loaded — {problem}")
+    st.warning(ui.esc(f"Not loaded — {problem}"))
 st.text_input(
     "Folder of the programme's own articles (optional)",
     value=current["articles_folder"],
@@ -67,7 +67,7 @@ st.caption(
     "the programme's folder."
 )
 for problem in library.problems:
-    st.warning(f"Not loaded — {problem}")
+    st.warning(ui.esc(f"Not loaded — {problem}"))
 
 
 st.subheader("Flags for the care team")

@@ -114,7 +114,9 @@ ui.care_team_editor(user, patient.id)
 
 st.subheader("Delete a teen's record")
 if deleted := ui.done("delete_patient"):
-    st.success(f"{deleted}'s record is deleted. The audit log keeps a row that it happened.")
+    st.success(
+        ui.esc(f"{deleted}'s record is deleted. The audit log keeps a row that it happened.")
+    )
 st.caption(
     "This removes the teen's account and everything about them: check-ins, plans, goals, "
     "questionnaires, visits and family links. It can't be undone (only a backup brings it "

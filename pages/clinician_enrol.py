@@ -15,8 +15,10 @@ if made:
     patient, code, family_code = made
     address = (st.context.url or "").split("/clinician_enrol")[0] or "this app's address"
     st.success(
-        f"{patient.display_name} is enrolled. Hand this sheet to the family now: the codes "
-        "are shown only once."
+        ui.esc(
+            f"{patient.display_name} is enrolled. Hand this sheet to the family now: the codes "
+            "are shown only once."
+        )
     )
     with st.container(border=True):
         st.markdown(f"**{ui.esc(ui.settings()['name'])} — getting started**")
@@ -62,9 +64,11 @@ def baseline(heading: str, prefix: str) -> None:
 readmitted = ui.done("readmit")
 if readmitted:
     st.success(
-        f"{readmitted.display_name} starts a new episode, discharged "
-        f"{readmitted.discharged_on:%-d %b %Y}. Earlier episodes stay readable in the "
-        "follow-up view. Their sign-in is unchanged."
+        ui.esc(
+            f"{readmitted.display_name} starts a new episode, discharged "
+            f"{readmitted.discharged_on:%-d %b %Y}. Earlier episodes stay readable in the "
+            "follow-up view. Their sign-in is unchanged."
+        )
     )
     st.page_link(
         "pages/clinician_plan.py",

@@ -114,9 +114,18 @@ if code := ui.done("family_code"):
 
 st.subheader("Forgotten passwords")
 st.write("A reset code lets the teen or a parent choose a new password under “I have a code”.")
+resettable = account_care.resettable_parents(ui.db(), user, parents)
 people = [(patient.user_id, f"{patient.display_name} (teen)")] + [
-    (p["id"], f"{p['display_name']} (parent)") for p in parents
+    (p["id"], f"{p['display_name']} (parent)") for p in parents if p["id"] in resettable
 ]
+for p in parents:
+    if p["id"] not in resettable:
+        st.caption(
+            ui.esc(
+                f"{p['display_name']} is also linked to a teen on another care team, so an "
+                "admin makes their reset code."
+            )
+        )
 labels = dict(people)
 st.selectbox("Account", list(labels), format_func=labels.get, key="reset_target")
 ui.action_button(

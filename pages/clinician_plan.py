@@ -117,7 +117,7 @@ st.multiselect(
     key=f"questionnaires_{patient.id}",
 )
 for problem in problems:
-    st.warning(f"A questionnaire file could not be loaded: {problem}")
+    st.warning(ui.esc(f"A questionnaire file could not be loaded: {problem}"))
 st.text_area(
     "Follow-up dates (one per line, like 2026-12-15)",
     value="\n".join(d.isoformat() for d in (current.follow_ups if current else ())),

@@ -31,7 +31,7 @@ def card(article: learn.Article, *, where: str, why: str = "") -> None:
             type="tertiary",
         )
         done = " · read" if article.slug in read else ""
-        st.caption(f"{article.topic} · {article.minutes} min{done}")
+        st.caption(ui.esc(f"{article.topic} · {article.minutes} min{done}"))
         if why:
             st.text(why)
         st.text(article.summary)
@@ -42,8 +42,10 @@ if article is not None:
     st.button("← All articles", key="back", on_click=open_article, args=(None,))
     st.title(ui.esc(article.title))
     st.caption(
-        f"For {learn.AUDIENCES[article.audience].lower()} · {article.topic} · "
-        f"{article.minutes} min read"
+        ui.esc(
+            f"For {learn.AUDIENCES[article.audience].lower()} · {article.topic} · "
+            f"{article.minutes} min read"
+        )
     )
     for block in learn.blocks(article.body):
         if block.kind == "heading":

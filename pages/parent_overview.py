@@ -98,9 +98,14 @@ for tab, teen in zip(tabs, teens, strict=True):
                 key=f"check_{area}_{patient.id}",
             )
         st.text_area(
-            "Anything to add? (your teen's care team reads this)",
+            "Anything to add?",
             max_chars=500,
             key=f"check_note_{patient.id}",
+        )
+        st.caption(
+            "Only your teen's care team reads your check and this note. Your teen doesn't "
+            "see them, in the app or in their own data download; you find them in yours "
+            "(My account)."
         )
         ui.field_error("check_note", *(f"check_{a}" for a in family.CHECK_AREAS))
 

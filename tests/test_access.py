@@ -149,3 +149,99 @@ def test_the_audit_log_filters_by_user_patient_and_date(world, db):
     assert len(audit.list_entries(db, until="2999-01-01")) == len(
         audit.list_entries(db, limit=10**6)
     )
+
+
+# --- issue 13, finding 2: a page drawn before a revocation holds a stale User -----------------
+
+
+def test_a_user_object_from_before_a_deactivation_is_refused_now(world, db):
+    """Callbacks keep the User from when the page was drawn (active=True); the access module
+    re-reads the account at the moment it is asked."""
+    from companion.errors import AccessDenied
+
+    stale = world.clinician_a  # read while active
+    teen = world.teens[0]
+    assert access.require(db, stale, Permission.EDIT_PLAN, teen.id)
+    account_care.set_active(db, world.admin, stale.id, False)
+    assert stale.active  # the page's copy still says active
+    assert access.relation(db, stale, teen) is Relation.NONE
+    with pytest.raises(AccessDenied):
+        access.require(db, stale, Permission.VIEW_NOTES, teen.id)
+    assert access.visible_patients(db, stale) == []
+    assert not access.can_manage_account(db, stale, world.teen_users[0])
+
+
+def test_a_user_from_a_signed_out_session_is_refused_now(world, db):
+    """Sign-out in another tab revokes the session; a User looked up through that session
+    is refused by the very next check, the deferred downloads' included."""
+    from datetime import timedelta
+
+    from companion import progress, sessions, visits
+    from companion.errors import AccessDenied
+
+    teen = world.teens[0]
+    token = sessions.create(db, world.clinician_a)
+    user = sessions.user_for_token(db, token)
+    today = teen.discharged_on + timedelta(days=20)
+    assert visits.daily_csv(db, user, teen.id, start=teen.discharged_on, end=today)
+    sessions.revoke(db, token)
+    with pytest.raises(AccessDenied):
+        visits.daily_csv(db, user, teen.id, start=teen.discharged_on, end=today)
+    p = progress.load(
+        db, teen, start=teen.discharged_on, end=today, today=today, pain=True, mood=True
+    )
+    with pytest.raises(AccessDenied):
+        visits.followup_report(db, user, teen.id, p, programme_name="P", today=today)
+    # the same person's other session is unaffected
+    other = sessions.user_for_token(db, sessions.create(db, world.clinician_a))
+    assert visits.daily_csv(db, other, teen.id, start=teen.discharged_on, end=today)
+
+
+def test_the_own_data_download_rechecks_when_clicked(world, db, db_path):
+    """The deferred download on My account (``ui.deferred_download``): generated only while
+    the session that drew the button is live."""
+    from companion import data_rights, sessions, ui
+    from companion.errors import AccessDenied
+
+    token = sessions.create(db, world.parent_a)
+    user = sessions.user_for_token(db, token)
+    download = ui.deferred_download(
+        user, lambda d, me: data_rights.export_zip(d, me, today=world.teens[0].discharged_on)
+    )
+    assert download()[:2] == b"PK"
+    sessions.revoke(db, token)
+    with pytest.raises(AccessDenied):
+        download()
+    # a deactivation is noticed too, for a user not looked up through a session
+    account_care.set_active(db, world.admin, world.parent_a.id, False)
+    with pytest.raises(AccessDenied):
+        data_rights.export_zip(db, world.parent_a, today=world.teens[0].discharged_on)
+
+
+def _fdi_rows(db, teen):
+    return db.execute(
+        "SELECT COUNT(*) FROM questionnaire_responses WHERE patient_id = ?", [teen.id]
+    ).fetchone()[0]
+
+
+@pytest.mark.parametrize("how", ["deactivated", "signed out elsewhere"])
+def test_a_button_on_an_open_page_is_refused_after_revocation(world, db, how):
+    """The page is open; then the account is deactivated or the session revoked; the click
+    that follows writes nothing and says why."""
+    from companion import sessions, ui
+    from tests.apptest import app, texts
+
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    at.number_input(key="fdi_total").set_value(22)
+    before = _fdi_rows(db, teen)
+    if how == "deactivated":
+        account_care.set_active(db, world.admin, world.clinician_a.id, False)
+    else:
+        sessions.revoke(db, at.session_state[ui.TOKEN_KEY])
+    at.button(key="record_fdi").click().run()
+    assert not at.exception
+    assert _fdi_rows(db, teen) == before  # nothing written
+    page = texts(at)
+    assert ui.SIGNED_OUT in page
+    assert teen.display_name not in page

@@ -46,6 +46,28 @@ def _deactivated(w, db):
     return accounts.get_user(db, w.clinician_a.id)
 
 
+def _admins_clinician(w, db):
+    """Issue 13, finding 5: an admin makes a clinician, redeems its code and tries to put it
+    on teen 0's care team (refused: clinician A is active on it)."""
+    staff, code = account_care.create_staff(
+        db, w.admin, username="dr.puppet", display_name="Dr Puppet"
+    )
+    accounts.redeem_password_code(db, code, "velvet-harbour-quietly-planted")
+    with pytest.raises(AccessDenied):
+        account_care.add_to_care_team(db, w.admin, w.teens[0].id, staff.id)
+    return accounts.get_user(db, staff.id)
+
+
+def _shared_parents_clinician(w, db):
+    """Issue 13, finding 6: parent B is linked to teen 1 (clinician A's and B's) and to teen
+    0 (clinician A's); clinician B cannot reset parent B into teen 0's overview."""
+    code = account_care.issue_family_code(db, w.clinician_a, w.teens[0].id)
+    accounts.link_existing_parent(db, w.parent_b, code)
+    with pytest.raises(AccessDenied):
+        account_care.issue_reset_code(db, w.clinician_b, w.parent_b.id)
+    return w.clinician_b
+
+
 VISITORS = {
     # name: (how to find the user in the world, may they see teen 0's function data?)
     "own teen": (lambda w, db: w.teen_users[0], True),
@@ -56,6 +78,8 @@ VISITORS = {
     "other care team clinician": (lambda w, db: w.clinician_b, False),
     "deactivated care team clinician": (_deactivated, False),
     "admin": (lambda w, db: w.admin, False),
+    "clinician an admin made": (_admins_clinician, False),
+    "other team, sharing a parent": (_shared_parents_clinician, False),
     "signed out": (lambda w, db: None, False),
 }
 # What only teen 0's own teen and care team may read: a note, a question for the visit.

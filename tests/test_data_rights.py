@@ -127,3 +127,54 @@ def test_a_demo_programme_can_be_deleted_teen_by_teen(db):
         data_rights.delete_patient(db, admin_user, pid, patients.get_patient(db, pid).username)
     assert db.execute("SELECT COUNT(*) FROM checkins").fetchone()[0] == 0
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_teens_download_holds_nothing_written_for_the_care_team_by_others(world, db, history):
+    """Issue 13, finding 8: the parent's weekly note and the care team's own notes (visit
+    notes, the note on a plan change) are theirs, not the teen's; the parent gets their own."""
+    from companion import family
+
+    teen, today = history
+    family.save_parent_check(
+        db,
+        world.parent_a,
+        teen.id,
+        ratings={a: 2 for a in family.CHECK_AREAS},
+        note="PARENT-NOTE-4411",
+        today=today,
+    )
+    visits.record_visit(
+        db,
+        world.clinician_a,
+        teen.id,
+        day=today,
+        today=today,
+        pain=3,
+        fdi_total=12,
+        notes="VISIT-NOTE-4411",
+    )
+    plans.save_plan(
+        db,
+        world.clinician_a,
+        teen.id,
+        today=today,
+        starts_on=teen.discharged_on,
+        change_note="PLAN-NOTE-4411",
+    )
+    files = unzip(data_rights.export_zip(db, world.teen_users[0], today=today))
+    everything = "\n".join(files.values())
+    for private in ("PARENT-NOTE-4411", "VISIT-NOTE-4411", "PLAN-NOTE-4411"):
+        assert private not in everything, private
+    data = json.loads(files["data.json"])
+    assert [(v["pain"], v["fdi_total"]) for v in data["visits"]] == [(3, 12)]  # their measures
+    assert "not yours" in files["README.txt"]
+    parent = unzip(data_rights.export_zip(db, world.parent_a, today=today))
+    assert "PARENT-NOTE-4411" in parent["data.json"]
+    assert "VISIT-NOTE-4411" not in "\n".join(parent.values())
+
+
+def test_the_parent_page_says_exactly_who_reads_the_note(world, db):
+    at = app(world.parent_a, db, page="pages/parent_overview.py")
+    assert not at.exception
+    assert "Only your teen's care team reads your check and this note" in texts(at)
+    assert "Your teen doesn't see them, in the app or in their own data download" in texts(at)

@@ -118,3 +118,60 @@ def test_an_admin_turns_off_a_staff_members_two_step_sign_in(world, db):
     assert "Two-step sign-in is off" in texts(at)
     assert not mfa.is_enabled(db, world.clinician_b.id)
     assert mfa.recovery_codes_left(db, world.clinician_b.id) == 0
+
+
+# --- issue 13, finding 11: the TOTP secret at rest -------------------------------------------
+
+
+def test_the_secret_is_encrypted_with_a_key_kept_outside_the_database(world, db, db_path):
+    import os
+    import stat
+
+    user = world.clinician_a
+    secret, _ = enrol(db, user)
+    stored = db.execute("SELECT secret FROM mfa WHERE user_id = ?", [user.id]).fetchone()[0]
+    assert secret not in stored and secret not in "\n".join(db.iterdump())
+    key_file = mfa.key_path(db)
+    assert key_file == db_path.with_name(db_path.name + ".key")
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert mfa.verify(db, user.id, pyotp.TOTP(secret).at(dbmod.now() + timedelta(seconds=30)))
+    # the database copied without the key holds nothing usable: another key refuses it
+    key_file.write_text("00" * 32 + "\n")
+    with pytest.raises(RuntimeError):
+        mfa.verify(db, user.id, pyotp.TOTP(secret).now())
+
+
+def test_a_tampered_or_moved_secret_is_refused(world, db):
+    secret, _ = enrol(db, world.clinician_a)
+    stored = db.execute(
+        "SELECT secret FROM mfa WHERE user_id = ?", [world.clinician_a.id]
+    ).fetchone()[0]
+    # the same ciphertext copied to another account's row does not decrypt there
+    db.execute(
+        "INSERT INTO mfa (user_id, secret, enabled_at, last_step) VALUES (?, ?, 'x', 0)",
+        [world.admin.id, stored],
+    )
+    with pytest.raises(RuntimeError):
+        mfa.verify(db, world.admin.id, pyotp.TOTP(secret).now())
+    flipped = stored[:-5] + ("A" if stored[-5] != "A" else "B") + stored[-4:]
+    db.execute("UPDATE mfa SET secret = ? WHERE user_id = ?", [flipped, world.clinician_a.id])
+    with pytest.raises(RuntimeError):
+        mfa.verify(db, world.clinician_a.id, pyotp.TOTP(secret).now())
+
+
+def test_a_secret_stored_in_plain_text_keeps_working_and_is_encrypted_on_read(
+    world, db, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(mfa.KEY_FILE_ENV, str(tmp_path / "elsewhere" / "mfa.key"))
+    (tmp_path / "elsewhere").mkdir()
+    user = world.admin
+    secret = pyotp.random_base32()
+    step = pyotp.TOTP(secret).timecode(dbmod.now()) - 2
+    db.execute(  # as an older version wrote it
+        "INSERT INTO mfa (user_id, secret, enabled_at, last_step) VALUES (?, ?, 'x', ?)",
+        [user.id, secret, step],
+    )
+    assert mfa.verify(db, user.id, pyotp.TOTP(secret).now())
+    stored = db.execute("SELECT secret FROM mfa WHERE user_id = ?", [user.id]).fetchone()[0]
+    assert stored.startswith("v1:") and secret not in stored
+    assert (tmp_path / "elsewhere" / "mfa.key").exists()  # COMPANION_SECRET_KEY_FILE

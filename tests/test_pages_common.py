@@ -197,19 +197,23 @@ def test_admin_edits_programme_settings_including_flag_thresholds(world, db):
     assert programme.get_settings(db)["name"] == "Hillside Pain Rehab"
 
 
-def test_an_admin_changes_a_care_team(world, db):
-    from companion import patients
+def test_an_admin_changes_a_care_team_only_when_nobody_active_is_left_on_it(world, db):
+    """Issue 13, finding 5: clinicians on a care team change it; an admin only adds someone
+    to a care team whose clinicians are all deactivated (and never removes)."""
+    from companion import account_care, patients
 
-    teen = world.teens[0]
+    teen = world.teens[0]  # clinician A alone
+    at = app(world.admin, db, page="pages/admin_users.py")
+    at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
+    assert not [b for b in at.button if b.key in ("add_team", "remove_team")]
+    account_care.set_active(db, world.admin, world.clinician_a.id, False)
     at = app(world.admin, db, page="pages/admin_users.py")
     at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
     at.selectbox(key="add_clinician").set_value(world.clinician_b.id)
     at.button(key="add_team").click().run()
     assert not at.exception
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
-    at.selectbox(key="remove_clinician").set_value(world.clinician_a.id)
-    at.button(key="remove_team").click().run()
-    assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
+    assert not [b for b in at.button if b.key == "remove_team"]
 
 
 def test_the_help_page_says_when_to_call_whom_with_the_programmes_numbers(world, db):
