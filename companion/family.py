@@ -124,6 +124,19 @@ def save_parent_check(
         )
 
 
+def this_weeks_check(db: Database, parent: User, patient_id: int, today: date) -> dict | None:
+    """This parent's own check for this week, if saved (to show and change it)."""
+    patient = access.require(db, parent, Permission.VIEW_FUNCTION, patient_id)
+    rows = list(
+        db.query(
+            "SELECT school, activities, exercise, note FROM parent_checks"
+            " WHERE parent_id = ? AND patient_id = ? AND week_start = ?",
+            [parent.id, patient.id, metrics.week_start(today).isoformat()],
+        )
+    )
+    return rows[0] if rows else None
+
+
 def list_parent_checks(db: Database, patient_id: int) -> list[dict]:
     return list(
         db.query(

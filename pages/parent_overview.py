@@ -80,21 +80,24 @@ for tab, teen in zip(tabs, teens, strict=True):
             if mood:
                 st.markdown("**Mood (weekly average)**")
                 ui.chart("weekly_average", p.weeks, "mood_mean", "Mood (1–5)", 5, alt="Mood")
-            if not (pain and mood):
+            private = [w for w, shared in (("pain", pain), ("mood", mood)) if not shared]
+            if private:
                 st.caption(
-                    f"{name} keeps pain and mood private unless they choose "
-                    "to share them. Function — school, activity, exercise — is the best "
-                    "sign of recovery."
+                    f"{name} keeps {' and '.join(private)} private unless they choose to "
+                    "share it. Function — school, activity, exercise — is the best sign of "
+                    "recovery."
                 )
 
         st.subheader("Your weekly check")
         st.caption(f"How did {name} manage this week, as you saw it?")
+        mine = family.this_weeks_check(database, user, patient.id, today)
         for area, label in family.CHECK_AREAS.items():
-            st.select_slider(
+            # nothing is chosen until the parent chooses (or this week's answer, to change it)
+            st.pills(
                 label,
-                options=list(range(len(family.RATINGS))),
+                list(range(len(family.RATINGS))),
                 format_func=lambda r: family.RATINGS[r],
-                value=2,
+                default=mine.get(area) if mine else None,
                 key=f"check_{area}_{patient.id}",
             )
         st.text_area(

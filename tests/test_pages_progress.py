@@ -118,14 +118,22 @@ def test_notes_and_questions_never_reach_a_parent(world, db, history):
 def test_the_weekly_parent_check_is_saved(world, db, history):
     teen, _ = history
     at = app(world.parent_a, db)
-    at.select_slider(key=f"check_school_{teen.id}").set_value(4)
+    for area in family.CHECK_AREAS:  # nothing is chosen for the parent
+        assert at.button_group(key=f"check_{area}_{teen.id}").value is None
+    at.button_group(key=f"check_school_{teen.id}").set_value(4)
     at.text_area(key=f"check_note_{teen.id}").input("She went every day")
     at.button(key=f"save_check_{teen.id}").click().run()
     assert not at.exception
+    assert "Please choose one answer." in [e.value for e in at.error]
+    assert family.list_parent_checks(db, teen.id) == []  # no made-up answers saved
+    at.button_group(key=f"check_activities_{teen.id}").set_value(3)
+    at.button_group(key=f"check_exercise_{teen.id}").set_value(2)
+    at.button(key=f"save_check_{teen.id}").click().run()
     checks = family.list_parent_checks(db, teen.id)
-    assert (
-        len(checks) == 1 and checks[0]["school"] == 4 and checks[0]["note"] == "She went every day"
-    )
+    assert len(checks) == 1 and (checks[0]["school"], checks[0]["activities"]) == (4, 3)
+    assert checks[0]["exercise"] == 2 and checks[0]["note"] == "She went every day"
+    again = app(world.parent_a, db)  # this week's answers come back, to change them
+    assert again.button_group(key=f"check_school_{teen.id}").value == 4
 
 
 def test_sharing_settings_are_the_teens_to_change(world, db, history):
