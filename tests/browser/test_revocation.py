@@ -65,10 +65,11 @@ def _open_patient(page, server: Server, username: str, password: str) -> int:
 
 def _refused(page, server: Server, patient_id: int, before: int) -> None:
     page.get_by_role("button", name="Record FDI total").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=T)
+    assert _fdi_rows(server.db_path, patient_id) == before  # nothing written
     expect(page.get_by_text("You're no longer signed in")).to_be_visible(timeout=T)
     expect(page.get_by_role("button", name="Record FDI total")).to_have_count(0)
     no_script_errors(page)
-    assert _fdi_rows(server.db_path, patient_id) == before  # nothing written
 
 
 def test_a_deactivated_clinicians_open_page_can_no_longer_record(server, desktop):
