@@ -266,7 +266,8 @@ def test_first_run_validates_before_writing(db, change, field):
     assert not programme.is_set_up(db)
 
 
-def test_care_teams_are_changed_by_the_team_or_an_admin(world, db):
+def test_care_teams_are_changed_by_the_team(world, db):
+    """Issue 13, finding 5: not by an admin while someone active is on the team."""
     from companion import patients
 
     teen = world.teens[0]  # clinician A only
@@ -274,11 +275,15 @@ def test_care_teams_are_changed_by_the_team_or_an_admin(world, db):
         account_care.add_to_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
     with pytest.raises(AccessDenied):
         account_care.add_to_care_team(db, world.parent_a, teen.id, world.clinician_b.id)
+    with pytest.raises(AccessDenied):
+        account_care.add_to_care_team(db, world.admin, teen.id, world.clinician_b.id)
     account_care.add_to_care_team(db, world.clinician_a, teen.id, world.clinician_b.id)
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
     with pytest.raises(InvalidInput):
-        account_care.add_to_care_team(db, world.admin, teen.id, world.parent_a.id)
-    account_care.remove_from_care_team(db, world.admin, teen.id, world.clinician_a.id)
+        account_care.add_to_care_team(db, world.clinician_a, teen.id, world.parent_a.id)
+    with pytest.raises(AccessDenied):
+        account_care.remove_from_care_team(db, world.admin, teen.id, world.clinician_a.id)
+    account_care.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_a.id)
     assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
     with pytest.raises(InvalidInput, match="at least one clinician"):
         account_care.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
