@@ -20,9 +20,11 @@ is encrypted the first time it is read.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import io
+import logging
 import os
 import secrets
 import time
@@ -38,6 +40,7 @@ from .db import now, stamp, transaction
 from .errors import AccessDenied, InvalidInput
 from .identity import User
 
+_LOG = logging.getLogger(__name__)
 RECOVERY_CODES = 10
 PENDING_SECONDS = 5 * 60
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
@@ -45,14 +48,20 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
 def _row(db: Database, user_id: int) -> dict | None:
     """The user's two-step row with ``secret`` decrypted (a plain-text secret from before
-    encryption is encrypted in place now)."""
+    encryption is encrypted in place now). A secret the key file cannot open (a backup
+    restored without its key, a tampered row) is ``None``: no code matches it, and an admin
+    can still turn two-step sign-in off for that person."""
     rows = list(db.query("SELECT * FROM mfa WHERE user_id = ?", [user_id]))
     if not rows:
         return None
     row = rows[0]
     stored = row["secret"]
     if stored.startswith(_VERSION):
-        row["secret"] = _decrypt(_key(db), user_id, stored)
+        try:
+            row["secret"] = _decrypt(_key(db), user_id, stored)
+        except (ValueError, binascii.Error):
+            _LOG.warning("the two-step secret of user %s does not match the key file", user_id)
+            row["secret"] = None
     else:  # written before secrets were encrypted: migrate on read
         db.execute(
             "UPDATE mfa SET secret = ? WHERE user_id = ? AND secret = ?",
@@ -133,7 +142,7 @@ def _decrypt(key: bytes, user_id: int, stored: str) -> str:
     if len(blob) < _NONCE + _TAG or not hmac.compare_digest(
         tag, _tag(key, user_id, nonce, ciphertext)
     ):
-        raise RuntimeError("a two-step secret does not match the key file (wrong key?)")
+        raise ValueError("a two-step secret does not match the key file (wrong key?)")
     stream = _keystream(key, nonce, len(ciphertext))
     return bytes(a ^ b for a, b in zip(ciphertext, stream, strict=True)).decode()
 
@@ -228,7 +237,7 @@ def verify(db: Database, user_id: int, code: object, *, at: datetime | None = No
     if not row or not row["enabled_at"]:
         return False
     with transaction(db):
-        step = _step(row["secret"], code, at or now())
+        step = _step(row["secret"], code, at or now()) if row["secret"] else None
         if step is not None:
             if step <= row["last_step"]:
                 return False  # already used

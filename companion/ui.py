@@ -311,6 +311,7 @@ def run_action(key: str, action: Callable[[], object]) -> None:
     st.session_state["_results"] = results
     if not _still_signed_in():
         results["errors"] = {"_form": SIGNED_OUT}
+        st.session_state["notice"] = SIGNED_OUT  # the sign-in page, shown next, says why
         return
     try:
         results["done"][key] = action()
