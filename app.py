@@ -20,7 +20,8 @@ pages = [
     for i, spec in enumerate(specs)
 ]
 if specs and specs[0].path != "pages/setup.py":
-    # another role's page, opened by its address, says whose it is (not "Page not found")
+    # another role's page, opened by its address, says whose it is (not "Page not found");
+    # signed out, it goes to the sign-in form
     pages += [
         st.Page(
             navigation.NOT_YOURS,

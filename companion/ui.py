@@ -305,11 +305,28 @@ def two_step_form() -> None:
 # then show an InvalidInput next to its field, or the action's result, in the same run.
 
 
-def run_action(key: str, action: Callable[[], object]) -> None:
-    """Run an action now (in a widget callback); its result or error shows in the next run."""
+_FROM_SESSION = object()
+
+
+def drawn_for() -> int | None:
+    """The user this page is being drawn for (None: a page for people signed out). Bind it
+    to a callback when it is made, so the callback checks that user, whatever ran since."""
+    return st.session_state.get(_DRAWN_FOR)
+
+
+def run_action(
+    key: str, action: Callable[[], object], drawn_for_id: object = _FROM_SESSION
+) -> None:
+    """Run an action now (in a widget callback); its result or error shows in the next run.
+
+    ``drawn_for_id`` is the user the button was drawn for, bound when it was drawn: a later
+    run cut short (say, one that found the account deactivated and stopped) must not leave
+    an older page's button free to act."""
     results: dict = {"errors": {}, "done": {}, "fresh": True}
     st.session_state["_results"] = results
-    if not _still_signed_in():
+    if drawn_for_id is _FROM_SESSION:
+        drawn_for_id = drawn_for()
+    if not _still_signed_in(drawn_for_id):
         results["errors"] = {"_form": SIGNED_OUT}
         st.session_state["notice"] = SIGNED_OUT  # the sign-in page, shown next, says why
         return
@@ -321,16 +338,15 @@ def run_action(key: str, action: Callable[[], object]) -> None:
         results["errors"] = {"_form": str(denied)}
 
 
-def _still_signed_in() -> bool:
+def _still_signed_in(drawn_for_id: object) -> bool:
     """At the moment an action runs: a page drawn for a signed-in user acts only while that
     user's session is live and their account active, both re-read from the database now
     (the page's ``User`` is from when it was drawn). Pages drawn signed out (sign-in, codes,
     first run) have no one to re-check."""
-    drawn_for = st.session_state.get(_DRAWN_FOR)
-    if drawn_for is None:
+    if drawn_for_id is None:
         return True
     user = current_user()
-    return user is not None and user.id == drawn_for
+    return user is not None and user.id == drawn_for_id
 
 
 def action_button(
@@ -339,7 +355,7 @@ def action_button(
     st.button(
         label,
         on_click=run_action,
-        args=(key, action),
+        args=(key, action, drawn_for()),
         key=key,
         type="primary" if primary else "secondary",
         **kwargs,

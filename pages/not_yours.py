@@ -5,6 +5,8 @@ import streamlit as st
 from companion import navigation, ui
 
 user = ui.current_user()
+if user is None:  # signed out (or the session ended): the page may be theirs once signed in
+    st.switch_page("pages/signin.py")
 here = st.context.url.rstrip("/").rsplit("/", 1)[-1]
 spec = next(
     (p for p in navigation.PAGES if p.path == f"pages/{here}.py"),
@@ -13,9 +15,5 @@ spec = next(
 st.title("This page isn't here for you")
 if spec is not None:
     st.write(f"“{spec.title}” is a page for {navigation.readable_roles(spec)}.")
-if user is None:
-    st.write("If it's yours, sign in first.")
-    st.page_link("pages/signin.py", label="Go to sign in", icon=":material/login:")
-else:
-    home = navigation.pages_for(user.role.value, set_up=True)[0]
-    st.page_link(home.path, label=f"Go to {home.title}", icon=home.icon)
+home = navigation.pages_for(user.role.value, set_up=True)[0]
+st.page_link(home.path, label=f"Go to {home.title}", icon=home.icon)

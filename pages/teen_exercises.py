@@ -38,8 +38,9 @@ for exercise in plan.exercises:
                 if exercise.video_url:
                     st.link_button("Watch the video", exercise.video_url)
         key = f"tick_{exercise.key}_{today.isoformat()}"
+        drawn_for = ui.drawn_for()  # the tick acts only for the user this page was drawn for
 
-        def tick(exercise_key: str = exercise.key, widget: str = key) -> None:
+        def tick(exercise_key: str = exercise.key, widget: str = key, who=drawn_for) -> None:
             ui.run_action(
                 "tick",
                 lambda: checkins.save_exercise_outcome(
@@ -51,6 +52,7 @@ for exercise in plan.exercises:
                     key=exercise_key,
                     status=ui.value(widget),
                 ),
+                who,
             )
 
         st.segmented_control(

@@ -195,3 +195,11 @@ def test_a_teen_opening_a_staff_page_is_told_whose_it_is(teen_server, phone):
     phone.get_by_test_id("stMain").get_by_role("link", name="Go to Today").click()
     expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
     no_script_errors(phone)
+
+
+def test_a_signed_out_visitor_at_a_pages_address_gets_the_sign_in_form(teen_server, phone):
+    server, _, _, _ = teen_server
+    phone.goto(server.url + "/teen_goals")
+    expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Page not found")).to_have_count(0)
+    expect(phone.get_by_role("heading", name="My goals")).to_have_count(0)
