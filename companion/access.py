@@ -1,4 +1,5 @@
-"""THE authorization module: who may read or write what, for whom (PRODUCT.md §3).
+"""THE authorization module: who may read or write what, for whom (docs/architecture.md,
+"Access: who sees what").
 
 Pages never decide on their own: they ask ``require`` for the patient they want to show and
 get a ``Patient`` back or ``AccessDenied``. Admins run the programme; they do not read
@@ -188,7 +189,7 @@ def require_live_role(db: Database, user: User | None, *roles: Role) -> User:
 
 
 def who_reads_checkins(db: Database, patient: Patient) -> str:
-    """The one plain sentence shown where a teen writes (PRODUCT.md §3)."""
+    """The one plain sentence shown where a teen writes (docs/architecture.md, "Access")."""
     parents = "Your parents see school, activity, exercises, coping and goals"
     shared = [what for what, on in sharing(db, patient).items() if on]
     hidden = [what for what, on in sharing(db, patient).items() if not on]

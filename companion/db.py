@@ -24,7 +24,8 @@ migrations = Migrations("companion")
 
 
 def connect(path: str | Path | None = None, *, migrate: bool = False) -> Database:
-    """Open the database with the settings every connection needs (STACK.md)."""
+    """Open the database with the settings every connection needs (docs/architecture.md,
+    "SQLite settings")."""
     path = Path(path) if path is not None else config.db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)

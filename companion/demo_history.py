@@ -1,8 +1,8 @@
 """Realistic made-up care plans and daily histories for demo teens (and benchmarks).
 
 Function improves more than pain; weekends have no school; some days go unlogged; each teen
-has one bad week; one teen's pain never moves while their function improves (CLINICAL.md:
-a flat pain line can belong to a late responder).
+has one bad week; one teen's pain never moves while their function improves
+(docs/clinical-sources.md: a flat pain line can belong to a late responder).
 """
 
 from __future__ import annotations
@@ -87,8 +87,8 @@ def add_plans_and_history(
 
 def _fdi(db, clinician, patient, rng, today, as_visits: bool) -> None:
     """FDI totals entered at discharge and at monthly visits: disability falls, more for
-    most teens than pain does (CLINICAL.md: 88% disability responders). With ``as_visits``
-    each is a recorded follow-up visit (with the pain that day)."""
+    most teens than pain does (docs/clinical-sources.md: 88% disability responders). With
+    ``as_visits`` each is a recorded follow-up visit (with the pain that day)."""
     score = rng.randint(24, 36)
     day = patient.discharged_on
     while day <= today:

@@ -293,7 +293,7 @@ def read_slugs(db: Database, user: User) -> set[str]:
 
 # --- suggestions ----------------------------------------------------------------------------
 
-SHORT_NIGHT_HOURS = 7  # below the 8–10 hours teens need (CLINICAL.md, AASM)
+SHORT_NIGHT_HOURS = 7  # below the 8–10 hours teens need (docs/clinical-sources.md, AASM)
 SHORT_NIGHTS = 2  # in the last 7 days
 PAIN_SPIKE_POINTS = 2  # above the mean of the 14 days before
 

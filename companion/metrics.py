@@ -1,4 +1,4 @@
-"""Metrics of PRODUCT.md §5, as pure functions: pandas frames in, numbers out.
+"""The measures of docs/measures.md, as pure functions: pandas frames in, numbers out.
 
 Every period is clipped to start no earlier than discharge and end no later than today.
 """
@@ -124,7 +124,7 @@ def exercise_adherence(
     discharged_on: date,
     today: date,
 ) -> Adherence:
-    """Adherence per exercise and overall against the plan in force each day (PRODUCT.md §5).
+    """Adherence per exercise and overall against the plan in force each day (docs/measures.md).
 
     ``outcomes`` has columns day, key, status (done / part / not_done); a day in the plan
     without an outcome for an exercise is "not logged", never "not done". ``versions`` are
@@ -498,7 +498,8 @@ def wins(week_rows: pd.DataFrame, outcomes: pd.DataFrame, skills: pd.DataFrame) 
 
 def pain_has_not_moved(week_rows: pd.DataFrame) -> bool:
     """True when weekly mean pain has changed by less than 1 point (the smallest change that
-    matters for teens after IIPT, CLINICAL.md) between the first and last logged weeks."""
+    matters for teens after IIPT, docs/clinical-sources.md) between the first and last logged
+    weeks."""
     pain = week_rows["pain_mean"].dropna()
     return len(pain) >= 3 and abs(float(pain.iloc[-1]) - float(pain.iloc[0])) < 1
 
@@ -529,7 +530,7 @@ def flags(
     discharged_on: date,
     thresholds: dict | None = None,
 ) -> list[Flag]:
-    """PRODUCT.md §5 flags, each with its reason in words."""
+    """The flags of docs/measures.md, each with its reason in words."""
     logged = sorted(d for d in checkins["day"] if d <= today)
     window = exercise_adherence(
         versions,

@@ -1,6 +1,6 @@
 """The clinician's panel: every patient on their care teams in one table, with the last 14
 days' figures and flags; recent discharges with flags first (relapses cluster in the first
-six months, CLINICAL.md)."""
+six months, docs/clinical-sources.md)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from .accounts import Role, User, clean_display_name, create_user, issue_code
 from .db import is_row_id, stamp, transaction
 from .errors import InvalidInput, NotFound
 
-# CLINICAL.md "Who the teens are", plus other.
+# docs/clinical-sources.md "Who the teens are", plus other.
 DIAGNOSIS_GROUPS = (
     "Amplified musculoskeletal pain",
     "Complex regional pain syndrome (CRPS)",

@@ -25,7 +25,7 @@ from .errors import InvalidInput
 from .identity import User
 from .patients import Patient
 
-# CLINICAL.md "What teens practise at home": the built-in coping skills.
+# docs/clinical-sources.md "What teens practise at home": the built-in coping skills.
 BUILT_IN_SKILLS = (
     "Diaphragmatic breathing",
     "Progressive muscle relaxation",

@@ -1,4 +1,4 @@
-"""Questionnaires as data (CLINICAL.md): definition files, scoring, bands, responses.
+"""Questionnaires as data (docs/clinical-sources.md): definition files, scoring, bands, responses.
 
 Definitions are JSON files in ``content/questionnaires/`` and in a folder the programme
 names; a bad file is reported by name and skipped, never fatal. The FDI's items are not

@@ -1,4 +1,5 @@
-"""The access rules of PRODUCT.md §3 as a table: role × relation × permission."""
+"""The access rules of docs/architecture.md ("Access: who sees what") as a table:
+role × relation × permission."""
 
 import pytest
 

@@ -37,7 +37,7 @@ RECORD_PAGES = {
     "pages/clinician_followup.py",
 }
 # Pages about accounts, not records: admins may list every account and the audit log of
-# who did what (PRODUCT.md §3); neither holds clinical content.
+# who did what (docs/architecture.md, "Access: who sees what"); neither holds clinical content.
 ACCOUNT_PAGES = {"pages/admin_users.py", "pages/admin_audit.py"}
 
 

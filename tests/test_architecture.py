@@ -1,5 +1,6 @@
-"""Keep the shape ARCHITECTURE.md promises: streamlit only in pages, app.py and companion/ui.py;
-no SQL, sqlite-utils or passlib in pages; every page asks companion.ui who the user is."""
+"""Keep the shape docs/architecture.md promises: streamlit only in pages, app.py and
+companion/ui.py; no SQL, sqlite-utils or passlib in pages; every page asks companion.ui who
+the user is."""
 
 from __future__ import annotations
 

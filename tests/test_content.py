@@ -1,5 +1,6 @@
 """Written content: every practice loads, belongs to a taught skill, and reads at the level
-PRODUCT.md sets (teens: Flesch-Kincaid grade 6 or below; every text SMOG 9 or below)."""
+docs/clinical-sources.md sets (teens: Flesch-Kincaid grade 6 or below; every text SMOG 9 or
+below)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ topic: Everyday life
 minutes: 2
 summary: A short test article.
 sources:
-  - "CLINICAL.md (IIPT Companion)"
+  - "IIPT Companion clinical sources (docs/clinical-sources.md)"
 reviewed_by: ""
 reviewed_on: ""
 ---
