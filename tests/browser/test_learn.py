@@ -23,7 +23,7 @@ def test_a_teen_finds_and_reads_an_article_on_a_phone(demo_server, phone):
     phone.get_by_label("Search articles").press("Enter")
     phone.get_by_role("button", name="Belly breathing", exact=False).first.click()
     expect(phone.get_by_role("button", name="← All articles")).to_be_visible(timeout=T)
-    expect(phone.get_by_text("Sources")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Sources", exact=True)).to_be_visible(timeout=T)
     phone.get_by_text("I've read this").click()
     no_script_errors(phone)
     shot(phone, "learn-article-phone")
