@@ -127,10 +127,18 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory) -> Iterator[tuple[Server, dict[str, str]]]:
     """A server on a demo programme; yields it with {username: password}."""
-    folder = tmp_path_factory.mktemp("demo-server")
+    yield from own_demo_server(tmp_path_factory, "demo-server", seed=11, teens=4)
+
+
+def own_demo_server(
+    tmp_path_factory, name: str, *, seed: int, teens: int, history: bool = True
+) -> Iterator[tuple[Server, dict[str, str]]]:
+    """A server on a demo programme of its own, for a module whose tests change what others
+    read (``yield from`` it in a module-scoped fixture); yields it with {username: password}."""
+    folder = tmp_path_factory.mktemp(name)
     db_path = folder / "companion.db"
     database = dbmod.connect(db_path, migrate=True)
-    made = demo.create_demo(database, seed=11, teens=4)
+    made = demo.create_demo(database, seed=seed, teens=teens, history=history)
     database.close()
     server = start_server(db_path, folder / "server.log")
     yield server, {a.username: a.password for a in made.accounts}

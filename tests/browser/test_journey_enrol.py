@@ -8,9 +8,14 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from companion import accounts, demo, patients
+from companion import accounts, patients
 from companion import db as dbmod
-from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+from tests.browser.conftest import (
+    no_script_errors,
+    own_demo_server,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 T = 20_000
@@ -18,14 +23,7 @@ T = 20_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("enrol-server")
-    db_path = folder / "companion.db"
-    database = dbmod.connect(db_path, migrate=True)
-    made = demo.create_demo(database, seed=9, teens=1)
-    database.close()
-    running = start_server(db_path, folder / "server.log")
-    yield running, {a.username: a.password for a in made.accounts}
-    stop_server(running)
+    yield from own_demo_server(tmp_path_factory, "enrol-server", seed=9, teens=1)
 
 
 def test_a_clinician_enrols_a_teen_and_prints_a_one_page_sheet(server, desktop):

@@ -10,10 +10,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from companion import account_care, accounts, demo, enrolment, programme
+from companion import account_care, accounts, enrolment, programme
 from companion import db as dbmod
 from companion.identity import Role
-from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+from tests.browser.conftest import (
+    no_script_errors,
+    own_demo_server,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 T = 20_000
@@ -22,14 +27,8 @@ TYPED = "kettle orbit maple sundown"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("signup-server")
-    db_path = folder / "companion.db"
-    database = dbmod.connect(db_path, migrate=True)
-    demo.create_demo(database, seed=5, teens=2)
-    database.close()
-    running = start_server(db_path, folder / "server.log")
-    yield running
-    stop_server(running)
+    for running, _ in own_demo_server(tmp_path_factory, "signup-server", seed=5, teens=2):
+        yield running
 
 
 def _db(server):

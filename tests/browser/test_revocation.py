@@ -9,15 +9,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from companion import account_care, accounts, config, demo, patients, sessions
+from companion import account_care, accounts, config, patients, sessions
 from companion import db as dbmod
 from tests.browser.conftest import (
     Server,
     no_script_errors,
+    own_demo_server,
     shot,
     sign_in,
-    start_server,
-    stop_server,
 )
 
 pytestmark = pytest.mark.browser
@@ -27,14 +26,9 @@ T = 20_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[Server, dict[str, str]]]:
     """A server of its own: these tests deactivate accounts."""
-    folder = tmp_path_factory.mktemp("revocation-server")
-    db_path = folder / "companion.db"
-    database = dbmod.connect(db_path, migrate=True)
-    made = demo.create_demo(database, seed=13, teens=4, history=False)
-    database.close()
-    running = start_server(db_path, folder / "server.log")
-    yield running, {a.username: a.password for a in made.accounts}
-    stop_server(running)
+    yield from own_demo_server(
+        tmp_path_factory, "revocation-server", seed=13, teens=4, history=False
+    )
 
 
 def _fdi_rows(db_path, patient_id: int) -> int:

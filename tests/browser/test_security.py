@@ -16,8 +16,12 @@ import pytest
 from playwright.sync_api import expect
 
 from companion import db as dbmod
-from companion import demo
-from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+from tests.browser.conftest import (
+    no_script_errors,
+    own_demo_server,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 T = 20_000
@@ -31,14 +35,7 @@ HEADERS = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("security-server")
-    db_path = folder / "companion.db"
-    database = dbmod.connect(db_path, migrate=True)
-    made = demo.create_demo(database, seed=13, teens=2, history=False)
-    database.close()
-    running = start_server(db_path, folder / "server.log")
-    yield running, {a.username: a.password for a in made.accounts}
-    stop_server(running)
+    yield from own_demo_server(tmp_path_factory, "security-server", seed=13, teens=2, history=False)
 
 
 def _connect(url: str) -> socket.socket:
