@@ -149,13 +149,14 @@ st.text_input(
     help="3 to 32 lowercase letters, digits, dots, hyphens or underscores.",
 )
 ui.field_error("username")
+# no guessed year and no widget limits: an untouched or out-of-range year is refused by the
+# check, with its message, instead of a made-up age being saved
 st.number_input(
     "Birth year",
-    min_value=today.year - patients.MAX_AGE,
-    max_value=today.year - patients.MIN_AGE,
-    value=today.year - 14,
+    value=None,
     step=1,
     key="birth_year",
+    placeholder=f"e.g. {today.year - 14}",
 )
 ui.field_error("birth_year")
 st.date_input(

@@ -17,6 +17,10 @@ def test_enrol_a_teen_shows_the_activation_code_once(world, db):
     at.text_input(key="display_name").input("Noor")
     at.text_input(key="username").input("noor")
     at.selectbox(key="diagnosis_group").set_value("Chronic headache")
+    at.button(key="enrol").click().run()  # the birth year left empty: refused, nothing made
+    assert "Please enter a birth year such as 2011." in [e.value for e in at.error]
+    assert accounts.find_user_by_username(db, "noor") is None
+    at.number_input(key="birth_year").set_value(local_today(db).year - 13)
     at.number_input(key="baseline_fdi").set_value(33)
     at.button(key="enrol").click().run()
     assert not at.exception
@@ -38,6 +42,7 @@ def test_enrol_refuses_a_taken_username_beside_the_field(world, db):
     at = app(world.clinician_b, db, page="pages/clinician_enrol.py")
     at.text_input(key="display_name").input("Another Maya")
     at.text_input(key="username").input("maya")
+    at.number_input(key="birth_year").set_value(local_today(db).year - 13)
     at.selectbox(key="diagnosis_group").set_value("Other")
     at.button(key="enrol").click().run()
     assert [e.value for e in at.error] == ["That username is taken. Please choose another."]

@@ -39,6 +39,9 @@ def test_a_clinician_enrols_a_teen_and_prints_a_one_page_sheet(server, desktop):
         box = page.get_by_role("textbox", name=label, exact=True)
         box.fill(value)
         box.press("Tab")
+    year = page.get_by_role("spinbutton", name="Birth year")
+    year.fill("2012")
+    year.press("Tab")
     group = page.get_by_role("combobox", name="Diagnosis group")
     group.click()
     group.press_sequentially("Fibro")
@@ -50,7 +53,7 @@ def test_a_clinician_enrols_a_teen_and_prints_a_one_page_sheet(server, desktop):
     database = dbmod.connect(running.db_path)
     robin = accounts.find_user_by_username(database, "robin.t")
     patient = patients.find_patient_for_user(database, robin.id)
-    assert patient.diagnosis_group == "Fibromyalgia"
+    assert patient.diagnosis_group == "Fibromyalgia" and patient.birth_year == 2012
     database.close()
 
     page.emulate_media(media="print")
