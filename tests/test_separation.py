@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from companion import access, account_care, accounts, audit, mfa, patients, sessions, ui
+from companion import access, account_care, accounts, audit, mfa, patients, programme, sessions, ui
 from companion import db as dbmod
 from companion.access import Permission
 from companion.errors import AccessDenied
@@ -154,6 +154,9 @@ def test_a_display_name_is_not_markdown_on_the_enrol_page(world, db):
     at = app(world.clinician_b, db, page="pages/clinician_enrol.py")
     at.text_input(key="display_name").input(IMAGE)
     at.text_input(key="username").input("imagey")
+    at.number_input(key="birth_year").set_value(
+        programme.local_today(programme.get_settings(db)).year - 13
+    )
     at.selectbox(key="diagnosis_group").set_value("Chronic headache")
     at.button(key="enrol").click().run()
     assert not at.exception
