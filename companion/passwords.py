@@ -147,7 +147,8 @@ def check_strength(password: str, *, user_inputs: list[str] | tuple[str, ...] = 
 def _word_list() -> tuple[str, ...]:
     wordfile = xkcd_password.locate_wordfile("eff-short")
     words = xkcd_password.generate_wordlist(wordfile=wordfile, min_length=3, max_length=7)
-    return tuple(sorted(w for w in set(words) if w not in _UNSUITABLE))
+    # Letters only: a word like "yo-yo" would blur where one word ends and the next begins.
+    return tuple(sorted(w for w in set(words) if w.isalpha() and w not in _UNSUITABLE))
 
 
 def suggest_passphrase(words: int = 4) -> str:

@@ -73,6 +73,13 @@ def test_suggested_passphrases_are_four_words_that_pass_the_rules():
     assert len(seen) > 15
 
 
+def test_every_word_a_passphrase_can_use_is_letters_only():
+    # A hyphenated word ("yo-yo") in a hyphen-joined phrase reads as two words.
+    pool = passwords._word_list()
+    assert len(pool) > 1000
+    assert [w for w in pool if not w.isalpha()] == []
+
+
 def test_mismatched_confirmation_is_named():
     with pytest.raises(InvalidInput) as refused:
         passwords.check_same("one-two-three-four", "one-two-three-for")
