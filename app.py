@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from companion import navigation, programme, ui
+from companion import programme, ui
+from companion.ui import navigation
 
 st.set_page_config(page_title="IIPT Companion", page_icon=":material/favorite:", layout="centered")
 

@@ -23,7 +23,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from companion import auth_routes, config
+from companion import config
+from companion.auth import signin
 
 MAX_BODY = 4096
 
@@ -93,7 +94,7 @@ async def login(request: Request) -> Response:
         return _redirect("/?signin=expired")
     username = form.get("username", "")
     outcome = await run_in_threadpool(
-        lambda: auth_routes.sign_in(
+        lambda: signin.sign_in(
             username, form.get("password", ""), form.get("csrf"), client=_client(request)
         )
     )
@@ -115,7 +116,7 @@ async def two_step(request: Request) -> Response:
     if not _same_origin(request):
         return _redirect("/?signin=expired")
     outcome = await run_in_threadpool(
-        lambda: auth_routes.finish_two_step(
+        lambda: signin.finish_two_step(
             request.cookies.get(config.PENDING_COOKIE),
             form.get("code", ""),
             form.get("csrf"),
@@ -125,7 +126,7 @@ async def two_step(request: Request) -> Response:
     return _outcome(outcome)
 
 
-def _outcome(outcome: auth_routes.SignInOutcome) -> Response:
+def _outcome(outcome: signin.SignInOutcome) -> Response:
     """Signed in: the session cookie. Second step needed: a five-minute pending cookie."""
     if outcome.token is None:
         wait = f"&wait={outcome.wait}" if outcome.wait else ""
@@ -156,7 +157,7 @@ def _cookie(response: Response, name: str, value: str, max_age: int | None) -> N
 async def logout(request: Request) -> Response:
     token = request.cookies.get(config.SESSION_COOKIE)
     if _same_origin(request):
-        await run_in_threadpool(auth_routes.sign_out, token)
+        await run_in_threadpool(signin.sign_out, token)
     response = _redirect("/?signed_out=1")
     response.delete_cookie(config.SESSION_COOKIE, path="/", samesite="lax", secure=config.https())
     return response
@@ -202,7 +203,7 @@ class Guard:
         if media:
             added["cache-control"] = "no-store"
             cookie = _cookie_value(Headers(scope=scope).get("cookie"), config.SESSION_COOKIE)
-            if not await run_in_threadpool(auth_routes.signed_in, cookie):
+            if not await run_in_threadpool(signin.signed_in, cookie):
                 response = PlainTextResponse("Please sign in again to download this.", 403)
                 response.headers.update(added)
                 await response(scope, receive, send)

@@ -29,17 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from companion import (  # noqa: E402  (after the path is set)
-    accounts,
-    checkins,
-    demo,
-    passwords,
-    patients,
-    programme,
-    progress,
-    visits,
-)
-from companion import db as dbmod  # noqa: E402
+# ruff: noqa: E402  (the imports below come after the path is set)
+from companion import db as dbmod
+from companion import programme
+from companion.auth import accounts, passwords
+from companion.care import checkins, visits
+from companion.insight import progress
+from companion.ops import demo
+from companion.people import patients
 
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"

@@ -9,8 +9,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import account_care, backup, config, db, demo, programme
-from .errors import InvalidInput
+from companion import config, db, programme
+from companion.errors import InvalidInput
+from companion.ops import backup, demo
+from companion.people import account_admin
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -26,7 +28,7 @@ def _create_admin(args: argparse.Namespace) -> int:
     password = os.environ.get("COMPANION_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
         if programme.is_set_up(database):
-            from .accounts import create_user
+            from companion.auth.accounts import create_user
 
             create_user(
                 database,
@@ -36,7 +38,7 @@ def _create_admin(args: argparse.Namespace) -> int:
                 password=password,
             )
         else:
-            account_care.first_run(
+            account_admin.first_run(
                 database,
                 programme_name=args.programme,
                 crisis_line="988",

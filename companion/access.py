@@ -12,11 +12,13 @@ from enum import StrEnum
 
 from sqlite_utils import Database
 
-from . import audit, patients, sessions
-from .db import is_row_id, stamp, transaction
-from .errors import AccessDenied, InvalidInput
-from .identity import Role, User
-from .patients import Patient
+from companion import audit
+from companion.auth import sessions
+from companion.db import is_row_id, stamp, transaction
+from companion.errors import AccessDenied, InvalidInput
+from companion.identity import Role, User
+from companion.people import patients
+from companion.people.patients import Patient
 
 
 class Relation(StrEnum):

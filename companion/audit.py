@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from .db import stamp
+from companion.db import stamp
 
 if TYPE_CHECKING:
-    from .accounts import User
+    from companion.auth.accounts import User
 
 
 def record(

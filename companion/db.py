@@ -18,7 +18,7 @@ import sqlite_utils
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from . import config
+from companion import config
 
 migrations = Migrations("companion")
 
@@ -427,7 +427,7 @@ def m005_speed_indexes(db: Database) -> None:
 
 @migrations()
 def m009_sign_in_throttle(db: Database) -> None:
-    """Sign-in throttling (companion/throttle.py): one row per username, account second
+    """Sign-in throttling (companion/auth/throttle.py): one row per username, account second
     step, pending token or client address that has failed lately."""
     _run(
         db,

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
-from . import audit, config
-from .accounts import clean_text
-from .db import now, transaction
-from .errors import InvalidInput
-from .identity import User
+from companion import audit, config
+from companion.auth.accounts import clean_text
+from companion.db import now, transaction
+from companion.errors import InvalidInput
+from companion.identity import User
 
 DEFAULTS: dict[str, object] = {
     "name": "",

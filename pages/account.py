@@ -3,7 +3,9 @@ sign-in (clinicians and admins)."""
 
 import streamlit as st
 
-from companion import accounts, data_rights, mfa, passwords, programme, ui
+from companion import ui
+from companion.auth import accounts, mfa, passwords
+from companion.people import data_rights
 
 user = ui.require_user(two_step_setup=True)
 st.title("My account")
@@ -82,7 +84,7 @@ if not user.is_staff:
         "Download everything the app holds about you: a ZIP of tables (CSV and JSON) with a "
         "README that explains each one."
     )
-    today = programme.local_today(ui.settings())
+    today = ui.today()
     st.download_button(
         "Download my data",
         ui.deferred_download(user, lambda db, me: data_rights.export_zip(db, me, today=today)),

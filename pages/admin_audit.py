@@ -5,8 +5,10 @@ import io
 import pandas as pd
 import streamlit as st
 
-from companion import accounts, audit_view, ui
+from companion import ui
+from companion.auth import accounts
 from companion.identity import Role
+from companion.ops import audit_view
 
 ui.require_user(Role.ADMIN)
 st.title("Audit log")

@@ -3,7 +3,8 @@ articles, flag thresholds and sharing defaults."""
 
 import streamlit as st
 
-from companion import programme, questionnaires, ui
+from companion import programme, ui
+from companion.care import questionnaires
 from companion.identity import Role
 
 user = ui.require_user(Role.ADMIN)

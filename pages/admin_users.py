@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from companion import account_care, accounts, data_rights, mfa, patients, ui
+from companion import ui
+from companion.auth import accounts, mfa
 from companion.identity import Role
+from companion.people import account_admin, data_rights, patients
 
 user = ui.require_user(Role.ADMIN)
 st.title("Users")
@@ -33,7 +35,7 @@ st.radio("Role", [Role.CLINICIAN.value, Role.ADMIN.value], horizontal=True, key=
 
 
 def add_staff():
-    return account_care.create_staff(
+    return account_admin.create_staff(
         ui.db(),
         user,
         username=ui.value("username", ""),
@@ -62,7 +64,7 @@ cols = st.columns(2)
 with cols[0]:
     ui.action_button(
         "Make a reset code",
-        lambda: account_care.issue_reset_code(ui.db(), user, ui.value("target")),
+        lambda: account_admin.issue_reset_code(ui.db(), user, ui.value("target")),
         key="reset",
         primary=False,
     )
@@ -70,14 +72,14 @@ with cols[1]:
     if target["active"]:
         ui.action_button(
             "Deactivate",
-            lambda: account_care.set_active(ui.db(), user, ui.value("target"), False) or "off",
+            lambda: account_admin.set_active(ui.db(), user, ui.value("target"), False) or "off",
             key="deactivate",
             primary=False,
         )
     else:
         ui.action_button(
             "Reactivate",
-            lambda: account_care.set_active(ui.db(), user, ui.value("target"), True) or "on",
+            lambda: account_admin.set_active(ui.db(), user, ui.value("target"), True) or "on",
             key="reactivate",
             primary=False,
         )

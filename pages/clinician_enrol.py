@@ -3,12 +3,13 @@ A teen readmitted to the programme is re-enrolled as a new episode of the same r
 
 import streamlit as st
 
-from companion import enrolment, patients, programme, ui
+from companion import ui
 from companion.identity import Role
+from companion.people import enrolment, patients
 
 user = ui.require_user(Role.CLINICIAN)
 st.title("Enrol a teen")
-today = programme.local_today(ui.settings())
+today = ui.today()
 
 made = ui.done("enrol")
 if made:

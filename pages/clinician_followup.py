@@ -6,16 +6,11 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from companion import (
-    family,
-    patients,
-    programme,
-    questionnaires,
-    ui,
-    visits,
-)
+from companion import ui
 from companion.access import Permission
+from companion.care import questionnaires, visits
 from companion.identity import Role
+from companion.people import family, patients
 
 user = ui.require_user(Role.CLINICIAN)
 patient = ui.pick_patient(user, Permission.VIEW_NOTES, label="Patient")
@@ -24,7 +19,7 @@ if patient is None:
     st.info("No patients on your care team yet.")
     st.stop()
 database = ui.db()
-today = programme.local_today(ui.settings())
+today = ui.today()
 st.subheader(ui.esc(patient.display_name))
 st.caption(
     f"Age {patient.age(today)} · {patient.diagnosis_group} · "

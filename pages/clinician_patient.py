@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from companion import account_care, family, patients, programme, questionnaires, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import questionnaires
 from companion.identity import Role
+from companion.people import account_admin, family, patients
 
 user = ui.require_user(Role.CLINICIAN)
 patient = ui.pick_patient(user, Permission.VIEW_FUNCTION, label="Patient")
@@ -13,7 +15,7 @@ if patient is None:
     st.info("No patients on your care team yet.")
     st.stop()
 
-today = programme.local_today(ui.settings())
+today = ui.today()
 st.title(ui.esc(patient.display_name))
 st.text(
     f"{patient.username} · age {patient.age(today)} · {patient.diagnosis_group}\n"
@@ -105,7 +107,7 @@ for parent in parents:
 
 ui.action_button(
     "Make a family code",
-    lambda: account_care.issue_family_code(ui.db(), user, patient.id),
+    lambda: account_admin.issue_family_code(ui.db(), user, patient.id),
     key="family_code",
     primary=False,
 )
@@ -114,7 +116,7 @@ if code := ui.done("family_code"):
 
 st.subheader("Forgotten passwords")
 st.write("A reset code lets the teen or a parent choose a new password under “I have a code”.")
-resettable = account_care.resettable_parents(ui.db(), user, parents)
+resettable = account_admin.resettable_parents(ui.db(), user, parents)
 people = [(patient.user_id, f"{patient.display_name} (teen)")] + [
     (p["id"], f"{p['display_name']} (parent)") for p in parents if p["id"] in resettable
 ]
@@ -130,7 +132,7 @@ labels = dict(people)
 st.selectbox("Account", list(labels), format_func=labels.get, key="reset_target")
 ui.action_button(
     "Make a reset code",
-    lambda: account_care.issue_reset_code(ui.db(), user, ui.value("reset_target")),
+    lambda: account_admin.issue_reset_code(ui.db(), user, ui.value("reset_target")),
     key="reset_code",
     primary=False,
 )

@@ -12,7 +12,7 @@ user = ui.require_user(Role.CLINICIAN)
 st.set_page_config(layout="wide")
 st.title("My patients")
 settings = ui.settings()
-today = programme.local_today(settings)
+today = ui.today()
 teens = ui.visible_patients(user)
 
 if not teens:

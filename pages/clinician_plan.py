@@ -5,8 +5,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from companion import plans, programme, questionnaires, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import plans, questionnaires
 from companion.identity import Role
 
 user = ui.require_user(Role.CLINICIAN)
@@ -16,7 +17,7 @@ if patient is None:
     st.info("No patients on your care team yet. Enrol a teen first.")
     st.stop()
 database = ui.db()
-today = programme.local_today(ui.settings())
+today = ui.today()
 st.subheader(ui.esc(patient.display_name))
 versions = plans.list_versions(database, patient.id)
 current = plans.plan_on(versions, today) or (versions[-1] if versions else None)

@@ -3,13 +3,14 @@ week), then search and filters; an article opens on its own page (?article=slug)
 
 import streamlit as st
 
-from companion import learn, programme, ui
+from companion import ui
 from companion.identity import Role
+from companion.library import articles
 
 user = ui.require_user(Role.TEEN, Role.PARENT, Role.CLINICIAN, Role.ADMIN)
 library = ui.library()
 database = ui.db()
-read = learn.read_slugs(database, user)
+read = articles.read_slugs(database, user)
 
 
 def open_article(slug: str | None) -> None:
@@ -19,7 +20,7 @@ def open_article(slug: str | None) -> None:
         st.query_params.pop("article", None)
 
 
-def card(article: learn.Article, *, where: str, why: str = "") -> None:
+def card(article: articles.Article, *, where: str, why: str = "") -> None:
     """One article in a list: its title is the button that opens it (a screen reader hears
     the title, not a row of identical "Read" buttons)."""
     with st.container(border=True):
@@ -43,11 +44,11 @@ if article is not None:
     st.title(ui.esc(article.title))
     st.caption(
         ui.esc(
-            f"For {learn.AUDIENCES[article.audience].lower()} · {article.topic} · "
+            f"For {articles.AUDIENCES[article.audience].lower()} · {article.topic} · "
             f"{article.minutes} min read"
         )
     )
-    for block in learn.blocks(article.body):
+    for block in articles.blocks(article.body):
         if block.kind == "heading":
             st.subheader(ui.esc(block.text), anchor=False)
         elif block.kind == "paragraph":
@@ -59,7 +60,7 @@ if article is not None:
         "I've read this",
         value=article.slug in read,
         key=f"read_{article.slug}",
-        on_change=lambda: learn.mark_read(
+        on_change=lambda: articles.mark_read(
             ui.db(), user, article.slug, read=bool(st.session_state[f"read_{article.slug}"])
         ),
     )
@@ -90,8 +91,8 @@ if not library.articles:
     st.info("There are no articles yet. Your programme can add some.")
     st.stop()
 
-today = programme.local_today(ui.settings())
-suggested = learn.suggestions(database, user, library, today)
+today = ui.today()
+suggested = articles.suggestions(database, user, library, today)
 if suggested:
     st.subheader("Suggested for you")
     for suggestion in suggested:
@@ -99,23 +100,23 @@ if suggested:
 
 st.subheader("All articles")
 query = st.text_input("Search articles", key="learn_search", placeholder="e.g. sleep, school")
-audiences = [None, *learn.AUDIENCES]
-mine = learn.default_audience(user)
+audiences = [None, *articles.AUDIENCES]
+mine = articles.default_audience(user)
 cols = st.columns(2)
 audience = cols[0].selectbox(
     "Written for",
     audiences,
     index=audiences.index(mine),
-    format_func=lambda a: "Everyone" if a is None else learn.AUDIENCES[a],
+    format_func=lambda a: "Everyone" if a is None else articles.AUDIENCES[a],
     key="learn_audience",
 )
 topic = cols[1].selectbox(
     "Topic",
-    [None, *learn.TOPICS],
+    [None, *articles.TOPICS],
     format_func=lambda t: "All topics" if t is None else t,
     key="learn_topic",
 )
-found = learn.filter_articles(library, audience=audience, topic=topic, query=query)
+found = articles.filter_articles(library, audience=audience, topic=topic, query=query)
 if not found:
     st.info("No articles match. Try another word, or choose “All topics”.")
 else:

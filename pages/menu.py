@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from companion import navigation, ui
+from companion import ui
 from companion.identity import Role
+from companion.ui import navigation
 
 user = ui.require_user(Role.TEEN)
 st.title("All pages")

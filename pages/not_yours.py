@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from companion import navigation, ui
+from companion import ui
+from companion.ui import navigation
 
 user = ui.current_user()
 if user is None:  # signed out (or the session ended): the page may be theirs once signed in

@@ -4,13 +4,16 @@ the weekly parent check."""
 
 import streamlit as st
 
-from companion import access, accounts, family, programme, progress, ui
+from companion import access, ui
 from companion.access import Permission
+from companion.auth import accounts
 from companion.identity import Role
+from companion.insight import progress
+from companion.people import family
 
 user = ui.require_user(Role.PARENT)
 st.title("Overview")
-today = programme.local_today(ui.settings())
+today = ui.today()
 teens = ui.visible_patients(user)
 database = ui.db()
 

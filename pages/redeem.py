@@ -3,7 +3,8 @@ password, or a parent registers with a family code."""
 
 import streamlit as st
 
-from companion import accounts, passwords, ui
+from companion import ui
+from companion.auth import accounts, passwords
 
 st.title("I have a code")
 

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from companion import account_care, demo, passwords, programme, ui
+from companion import programme, ui
+from companion.auth import passwords
+from companion.ops import demo
+from companion.people import account_admin
 
 st.title("Welcome to the IIPT Companion")
 st.write(
@@ -67,7 +70,7 @@ ui.passphrase_suggestion(("password", "password_again"))
 
 def create() -> bool:
     passwords.check_same(ui.value("password", ""), ui.value("password_again", ""))
-    account_care.first_run(
+    account_admin.first_run(
         ui.db(),
         programme_name=ui.value("name"),
         crisis_line=ui.value("crisis_line"),

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from companion import throttle, ui
+from companion import ui
+from companion.auth import throttle
 from companion.errors import SignInFailed
 
 settings = ui.settings()

@@ -5,15 +5,17 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from companion import checkins, metrics, plans, programme, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import checkins, plans
 from companion.identity import Role
+from companion.insight import metrics
 
 user = ui.require_user(Role.TEEN)
 st.title("Home exercises")
 patient = ui.require_own_patient(user, Permission.WRITE_CHECKIN)
 database = ui.db()
-today = programme.local_today(ui.settings())
+today = ui.today()
 versions = plans.list_versions(database, patient.id)
 plan = plans.plan_on(versions, today)
 if plan is None or not plan.exercises:

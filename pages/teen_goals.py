@@ -4,15 +4,16 @@ from datetime import date
 
 import streamlit as st
 
-from companion import plans, programme, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import plans
 from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
 st.title("My goals")
 patient = ui.require_own_patient(user, Permission.UPDATE_GOALS)
 database = ui.db()
-today = programme.local_today(ui.settings())
+today = ui.today()
 goals = plans.list_goals(database, patient.id)
 if not goals:
     st.info(

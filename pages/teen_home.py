@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from companion import access, checkins, metrics, plans, programme, questionnaires, ui
+from companion import access, ui
 from companion.access import Permission
+from companion.care import checkins, plans, questionnaires
 from companion.identity import Role
+from companion.insight import metrics
 
 user = ui.require_user(Role.TEEN)
 patient = ui.own_patient(user)
 settings = ui.settings()
-today = programme.local_today(settings)
+today = ui.today()
 
 st.title(ui.esc(f"Hi {user.display_name}"))
 st.caption(today.strftime("%A %-d %B"))

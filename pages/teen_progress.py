@@ -3,14 +3,16 @@ and mood as weekly averages, and a short list of wins."""
 
 import streamlit as st
 
-from companion import programme, progress, questionnaires, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import questionnaires
 from companion.identity import Role
+from companion.insight import progress
 
 user = ui.require_user(Role.TEEN)
 st.title("My progress")
 patient = ui.require_own_patient(user, Permission.VIEW_FUNCTION)
-today = programme.local_today(ui.settings())
+today = ui.today()
 choice = (
     st.segmented_control("Period", list(progress.PERIODS), default="4 weeks", key="period")
     or "4 weeks"

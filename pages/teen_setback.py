@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from companion import plans, programme, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import plans
 from companion.identity import Role
 
 user = ui.require_user(Role.TEEN)
@@ -15,7 +16,7 @@ st.write(
 own = ui.own_patient(user)
 patient = ui.require_patient(user, Permission.VIEW_PLAN, own.id) if own else None
 settings = ui.settings()
-plan = plans.current_plan(ui.db(), patient.id, programme.local_today(settings)) if patient else None
+plan = plans.current_plan(ui.db(), patient.id, ui.today()) if patient else None
 if plan is None or not plan.has_setback_plan:
     st.info(
         "Your care team hasn't written your setback plan in the app yet. Until they do, try "

@@ -4,8 +4,9 @@ from datetime import time
 
 import streamlit as st
 
-from companion import access, plans, programme, reminders, ui
+from companion import access, ui
 from companion.access import Permission
+from companion.care import plans, reminders
 from companion.errors import InvalidInput
 from companion.identity import Role
 
@@ -13,7 +14,7 @@ user = ui.require_user(Role.TEEN)
 st.title("Settings")
 patient = ui.require_own_patient(user, Permission.WRITE_CHECKIN)
 settings = ui.settings()
-today = programme.local_today(settings)
+today = ui.today()
 database = ui.db()
 plan = plans.current_plan(database, patient.id, today)
 

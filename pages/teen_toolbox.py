@@ -4,15 +4,17 @@ import time
 
 import streamlit as st
 
-from companion import checkins, content, plans, programme, ui
+from companion import ui
 from companion.access import Permission
+from companion.care import checkins, plans
 from companion.identity import Role
+from companion.library import practices
 
 user = ui.require_user(Role.TEEN)
 st.title("Coping toolbox")
 patient = ui.require_own_patient(user, Permission.WRITE_CHECKIN)
 database = ui.db()
-today = programme.local_today(ui.settings())
+today = ui.today()
 plan = plans.current_plan(database, patient.id, today)
 skills = list(plan.coping_skills) if plan else []
 if not skills:
@@ -61,7 +63,7 @@ def breathing_pacer(pacer: dict, key: str) -> None:
 
 
 for n, skill in enumerate(ordered):
-    practice = content.practice_for_skill(skill)
+    practice = practices.practice_for_skill(skill)
     with st.container(border=True):
         star = "★ " if skill in favourites else ""
         st.markdown(f"**{star}{ui.esc(skill)}**")

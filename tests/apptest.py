@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from companion import sessions
+from companion.auth import sessions
 from companion.identity import User
 from companion.ui import TOKEN_KEY
 from tests.conftest import ROOT

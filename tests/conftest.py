@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from companion import accounts, demo
 from companion import db as dbmod
+from companion.auth import accounts
 from companion.identity import User
-from companion.patients import Patient, get_patient
+from companion.ops import demo
+from companion.people.patients import Patient, get_patient
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 25)

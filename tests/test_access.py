@@ -3,8 +3,9 @@ role × relation × permission."""
 
 import pytest
 
-from companion import access, account_care
+from companion import access
 from companion.access import Permission, Relation
+from companion.people import account_admin
 
 ALL = set(Permission)
 # what each relation may do (pain/mood for a linked parent only when the teen shares)
@@ -56,8 +57,8 @@ def test_every_role_and_relation_gets_exactly_its_permissions(world, db):
 
 
 def test_a_deactivated_account_loses_every_permission(world, db):
-    account_care.set_active(db, world.admin, world.parent_a.id, False)
-    from companion import accounts
+    account_admin.set_active(db, world.admin, world.parent_a.id, False)
+    from companion.auth import accounts
 
     parent = accounts.get_user(db, world.parent_a.id)
     assert not any(access.can(db, parent, p, world.teens[0]) for p in Permission)
@@ -163,7 +164,7 @@ def test_a_user_object_from_before_a_deactivation_is_refused_now(world, db):
     stale = world.clinician_a  # read while active
     teen = world.teens[0]
     assert access.require(db, stale, Permission.EDIT_PLAN, teen.id)
-    account_care.set_active(db, world.admin, stale.id, False)
+    account_admin.set_active(db, world.admin, stale.id, False)
     assert stale.active  # the page's copy still says active
     assert access.relation(db, stale, teen) is Relation.NONE
     with pytest.raises(AccessDenied):
@@ -177,8 +178,10 @@ def test_a_user_from_a_signed_out_session_is_refused_now(world, db):
     is refused by the very next check, the deferred downloads' included."""
     from datetime import timedelta
 
-    from companion import progress, sessions, visits
+    from companion.auth import sessions
+    from companion.care import visits
     from companion.errors import AccessDenied
+    from companion.insight import progress
 
     teen = world.teens[0]
     token = sessions.create(db, world.clinician_a)
@@ -201,8 +204,10 @@ def test_a_user_from_a_signed_out_session_is_refused_now(world, db):
 def test_the_own_data_download_rechecks_when_clicked(world, db, db_path):
     """The deferred download on My account (``ui.deferred_download``): generated only while
     the session that drew the button is live."""
-    from companion import data_rights, sessions, ui
+    from companion import ui
+    from companion.auth import sessions
     from companion.errors import AccessDenied
+    from companion.people import data_rights
 
     token = sessions.create(db, world.parent_a)
     user = sessions.user_for_token(db, token)
@@ -214,7 +219,7 @@ def test_the_own_data_download_rechecks_when_clicked(world, db, db_path):
     with pytest.raises(AccessDenied):
         download()
     # a deactivation is noticed too, for a user not looked up through a session
-    account_care.set_active(db, world.admin, world.parent_a.id, False)
+    account_admin.set_active(db, world.admin, world.parent_a.id, False)
     with pytest.raises(AccessDenied):
         data_rights.export_zip(db, world.parent_a, today=world.teens[0].discharged_on)
 
@@ -229,7 +234,8 @@ def _fdi_rows(db, teen):
 def test_a_button_on_an_open_page_is_refused_after_revocation(world, db, how):
     """The page is open; then the account is deactivated or the session revoked; the click
     that follows writes nothing and says why."""
-    from companion import sessions, ui
+    from companion import ui
+    from companion.auth import sessions
     from tests.apptest import app, texts
 
     teen = world.teens[0]
@@ -237,7 +243,7 @@ def test_a_button_on_an_open_page_is_refused_after_revocation(world, db, how):
     at.number_input(key="fdi_total").set_value(22)
     before = _fdi_rows(db, teen)
     if how == "deactivated":
-        account_care.set_active(db, world.admin, world.clinician_a.id, False)
+        account_admin.set_active(db, world.admin, world.clinician_a.id, False)
     else:
         sessions.revoke(db, at.session_state[ui.TOKEN_KEY])
     at.button(key="record_fdi").click().run()

@@ -13,18 +13,13 @@ from datetime import timedelta
 
 import pytest
 
-from companion import (
-    account_care,
-    accounts,
-    checkins,
-    data_rights,
-    navigation,
-    plans,
-    programme,
-    progress,
-    visits,
-)
+from companion import programme
+from companion.auth import accounts
+from companion.care import checkins, plans, visits
 from companion.errors import AccessDenied
+from companion.insight import progress
+from companion.people import account_admin, data_rights
+from companion.ui import navigation
 from tests.apptest import app, texts
 
 # Pages that show one teen's record when the visitor may see it.
@@ -42,29 +37,29 @@ ACCOUNT_PAGES = {"pages/admin_users.py", "pages/admin_audit.py"}
 
 
 def _deactivated(w, db):
-    account_care.set_active(db, w.admin, w.clinician_a.id, False)
+    account_admin.set_active(db, w.admin, w.clinician_a.id, False)
     return accounts.get_user(db, w.clinician_a.id)
 
 
 def _admins_clinician(w, db):
     """Issue 13, finding 5: an admin makes a clinician, redeems its code and tries to put it
     on teen 0's care team (refused: clinician A is active on it)."""
-    staff, code = account_care.create_staff(
+    staff, code = account_admin.create_staff(
         db, w.admin, username="dr.puppet", display_name="Dr Puppet"
     )
     accounts.redeem_password_code(db, code, "velvet-harbour-quietly-planted")
     with pytest.raises(AccessDenied):
-        account_care.add_to_care_team(db, w.admin, w.teens[0].id, staff.id)
+        account_admin.add_to_care_team(db, w.admin, w.teens[0].id, staff.id)
     return accounts.get_user(db, staff.id)
 
 
 def _shared_parents_clinician(w, db):
     """Issue 13, finding 6: parent B is linked to teen 1 (clinician A's and B's) and to teen
     0 (clinician A's); clinician B cannot reset parent B into teen 0's overview."""
-    code = account_care.issue_family_code(db, w.clinician_a, w.teens[0].id)
+    code = account_admin.issue_family_code(db, w.clinician_a, w.teens[0].id)
     accounts.link_existing_parent(db, w.parent_b, code)
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, w.clinician_b, w.parent_b.id)
+        account_admin.issue_reset_code(db, w.clinician_b, w.parent_b.id)
     return w.clinician_b
 
 

@@ -2,10 +2,11 @@ from datetime import timedelta
 
 import pytest
 
-from companion import account_care, accounts, sessions, throttle
 from companion import db as dbmod
+from companion.auth import accounts, sessions, throttle
 from companion.errors import AccessDenied, InvalidInput, SignInFailed
 from companion.identity import Role
+from companion.people import account_admin
 
 GOOD = "purple-otter-rides-bikes"
 NEW = "violet-canoe-hums-softly"
@@ -125,11 +126,11 @@ def test_a_deactivated_account_cannot_sign_in_and_loses_its_sessions(db):
     admin = make(db, username="admin", role=Role.ADMIN)
     user = make(db, username="maya")
     _, token = accounts.sign_in(db, "maya", GOOD)
-    account_care.set_active(db, admin, user.id, False)
+    account_admin.set_active(db, admin, user.id, False)
     assert sessions.user_for_token(db, token) is None
     with pytest.raises(SignInFailed):
         accounts.authenticate(db, "maya", GOOD)
-    account_care.set_active(db, admin, user.id, True)
+    account_admin.set_active(db, admin, user.id, True)
     assert accounts.authenticate(db, "maya", GOOD)
     assert sessions.user_for_token(db, token) is None  # old sessions stay ended
 
@@ -138,9 +139,9 @@ def test_only_admins_deactivate_and_never_themselves(db):
     admin = make(db, username="admin", role=Role.ADMIN)
     teen = make(db, username="maya")
     with pytest.raises(AccessDenied):
-        account_care.set_active(db, teen, admin.id, False)
+        account_admin.set_active(db, teen, admin.id, False)
     with pytest.raises(InvalidInput):
-        account_care.set_active(db, admin, admin.id, False)
+        account_admin.set_active(db, admin, admin.id, False)
 
 
 def test_changing_password_needs_the_current_one_and_ends_every_session(db):
@@ -220,7 +221,7 @@ def test_wrong_codes_are_refused(db, code):
 
 def test_a_parent_registers_with_a_family_code_and_is_linked(world, db):
     teen = world.teens[2]
-    code = account_care.issue_family_code(db, world.clinician_a, teen.id)
+    code = account_admin.issue_family_code(db, world.clinician_a, teen.id)
     parent = accounts.register_parent(
         db, code, username="grace.p", display_name="Grace", password=GOOD
     )
@@ -234,7 +235,7 @@ def test_a_parent_registers_with_a_family_code_and_is_linked(world, db):
 
 
 def test_a_failed_registration_leaves_the_family_code_usable(world, db):
-    code = account_care.issue_family_code(db, world.clinician_a, world.teens[2].id)
+    code = account_admin.issue_family_code(db, world.clinician_a, world.teens[2].id)
     with pytest.raises(InvalidInput):
         accounts.register_parent(
             db, code, username="rosa.parent", display_name="Dup", password=GOOD
@@ -244,25 +245,25 @@ def test_a_failed_registration_leaves_the_family_code_usable(world, db):
 
 def test_family_codes_come_only_from_the_care_team(world, db):
     with pytest.raises(AccessDenied):
-        account_care.issue_family_code(db, world.clinician_b, world.teens[0].id)
+        account_admin.issue_family_code(db, world.clinician_b, world.teens[0].id)
     with pytest.raises(AccessDenied):
-        account_care.issue_family_code(db, world.parent_a, world.teens[0].id)
+        account_admin.issue_family_code(db, world.parent_a, world.teens[0].id)
     with pytest.raises(AccessDenied):
-        account_care.issue_family_code(db, world.admin, world.teens[0].id)
+        account_admin.issue_family_code(db, world.admin, world.teens[0].id)
 
 
 def test_reset_codes_from_the_care_team_or_an_admin_only(world, db):
     teen = world.teen_users[0]
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, world.clinician_b, teen.id)  # not on the care team
+        account_admin.issue_reset_code(db, world.clinician_b, teen.id)  # not on the care team
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, world.clinician_a, world.clinician_b.id)  # staff
+        account_admin.issue_reset_code(db, world.clinician_a, world.clinician_b.id)  # staff
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, world.parent_a, teen.id)
-    code = account_care.issue_reset_code(db, world.clinician_a, world.parent_a.id)
+        account_admin.issue_reset_code(db, world.parent_a, teen.id)
+    code = account_admin.issue_reset_code(db, world.clinician_a, world.parent_a.id)
     accounts.redeem_password_code(db, code, NEW)
     assert accounts.authenticate(db, "rosa.parent", NEW)
-    staff_code = account_care.issue_reset_code(db, world.admin, world.clinician_b.id)
+    staff_code = account_admin.issue_reset_code(db, world.admin, world.clinician_b.id)
     assert accounts.describe_code(db, staff_code) == {"purpose": "reset", "username": "pt.okafor"}
 
 
@@ -280,9 +281,9 @@ FIRST_RUN = dict(
 
 def test_first_run_happens_once(db):
     kwargs = FIRST_RUN
-    account_care.first_run(db, **kwargs)
+    account_admin.first_run(db, **kwargs)
     with pytest.raises(InvalidInput, match="already set up"):
-        account_care.first_run(db, **{**kwargs, "admin_username": "admin2"})
+        account_admin.first_run(db, **{**kwargs, "admin_username": "admin2"})
     assert [u["username"] for u in accounts.list_users(db)] == ["admin"]
 
 
@@ -298,7 +299,7 @@ def test_first_run_happens_once(db):
 def test_first_run_validates_before_writing(db, change, field):
     kwargs = FIRST_RUN
     with pytest.raises(InvalidInput) as refused:
-        account_care.first_run(db, **{**kwargs, **change})
+        account_admin.first_run(db, **{**kwargs, **change})
     assert refused.value.field == field
     assert accounts.list_users(db) == []
     from companion import programme
@@ -307,24 +308,24 @@ def test_first_run_validates_before_writing(db, change, field):
 
 
 def test_care_teams_are_changed_by_the_team_not_an_admin(world, db):
-    from companion import patients
+    from companion.people import patients
 
     teen = world.teens[0]  # clinician A only
     with pytest.raises(AccessDenied):
-        account_care.add_to_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
+        account_admin.add_to_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
     with pytest.raises(AccessDenied):
-        account_care.add_to_care_team(db, world.parent_a, teen.id, world.clinician_b.id)
-    account_care.add_to_care_team(db, world.clinician_a, teen.id, world.clinician_b.id)
+        account_admin.add_to_care_team(db, world.parent_a, teen.id, world.clinician_b.id)
+    account_admin.add_to_care_team(db, world.clinician_a, teen.id, world.clinician_b.id)
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
     with pytest.raises(AccessDenied):  # an admin adds only to a team with nobody left on it
-        account_care.add_to_care_team(db, world.admin, teen.id, world.parent_a.id)
+        account_admin.add_to_care_team(db, world.admin, teen.id, world.parent_a.id)
     with pytest.raises(InvalidInput):
-        account_care.add_to_care_team(db, world.clinician_a, teen.id, world.parent_a.id)
+        account_admin.add_to_care_team(db, world.clinician_a, teen.id, world.parent_a.id)
     with pytest.raises(AccessDenied):  # nor changes a working team
-        account_care.remove_from_care_team(db, world.admin, teen.id, world.clinician_a.id)
-    account_care.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_a.id)
+        account_admin.remove_from_care_team(db, world.admin, teen.id, world.clinician_a.id)
+    account_admin.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_a.id)
     assert [m["username"] for m in patients.care_team(db, teen.id)] == ["pt.okafor"]
     with pytest.raises(InvalidInput, match="at least one clinician"):
-        account_care.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
+        account_admin.remove_from_care_team(db, world.clinician_b, teen.id, world.clinician_b.id)
     with pytest.raises(InvalidInput):
-        account_care.add_to_care_team(db, world.clinician_b, teen.id, None)
+        account_admin.add_to_care_team(db, world.clinician_b, teen.id, None)

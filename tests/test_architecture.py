@@ -1,6 +1,6 @@
-"""Keep the shape docs/architecture.md promises: streamlit only in pages, app.py and
-companion/ui.py; no SQL, sqlite-utils or passlib in pages; every page asks companion.ui who
-the user is."""
+"""Keep the shape docs/architecture.md promises: streamlit only in pages, app.py and the
+companion/ui package; no SQL, sqlite-utils or passlib in pages; every page asks companion.ui
+who the user is; imports inside companion are absolute."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import ast
 import re
 from pathlib import Path
 
-from companion import navigation
+from companion.ui import navigation
 from tests.conftest import ROOT
 
-COMPANION = sorted((ROOT / "companion").glob("*.py"))
+COMPANION = sorted((ROOT / "companion").rglob("*.py"))
+UI = ROOT / "companion" / "ui"
+DOMAIN = [p for p in COMPANION if UI not in p.parents]
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 SQL = re.compile(
     r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I
@@ -32,16 +34,33 @@ def imports(path: Path) -> set[str]:
 
 
 def test_streamlit_stays_out_of_the_domain():
-    for path in COMPANION:
-        if path.name == "ui.py":
-            continue
+    assert len(DOMAIN) > 30
+    for path in DOMAIN:
         assert not any(m.split(".")[0] == "streamlit" for m in imports(path)), path.name
 
 
 def test_nothing_in_the_domain_imports_ui():
-    for path in COMPANION:
+    for path in DOMAIN:
         found = imports(path)
-        assert ".ui" not in found and "companion.ui" not in found, path.name
+        assert not any(m == "companion.ui" or m.startswith("companion.ui.") for m in found), path
+
+
+def test_ops_and_library_stay_at_the_edge():
+    # backups, demo data and the written content are used by the CLI and the UI, not the core
+    edge = ("companion.ops", "companion.library")
+    for path in DOMAIN:
+        if path.name == "__main__.py" or path.parent.name in {"ops", "library"}:
+            continue
+        found = imports(path)
+        assert not any(m.startswith(edge) for m in found), path
+
+
+def test_imports_inside_companion_are_absolute():
+    # "from . import x" means a different thing in each sub-package; one spelling everywhere
+    for path in COMPANION:
+        tree = ast.parse(path.read_text())
+        relative = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
+        assert relative == [], path
 
 
 def test_pages_hold_no_sql_and_no_storage_or_hashing_libraries():
@@ -96,7 +115,7 @@ def contrast(a: str, b: str) -> float:
 def test_chart_and_theme_colours_pass_wcag_aa_on_white():
     import tomllib
 
-    from companion import charts
+    from companion.insight import charts
 
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
     for colour in (charts.PRIMARY, charts.SECOND, charts.GRID, theme["primaryColor"]):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from companion import audit_view, programme
+from companion import programme
+from companion.ops import audit_view
 from tests.apptest import app
 
 

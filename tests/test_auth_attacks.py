@@ -1,5 +1,5 @@
 """The attacks of issue 13 against sign-in, each replayed through the sign-in routes' logic
-(companion.auth_routes) as the HTTP routes call it: the two-step lock that lifted itself,
+(companion.auth.signin) as the HTTP routes call it: the two-step lock that lifted itself,
 lockout as a weapon, password spraying from one address, and folders outside the content
 base. (The HTTP-level attacks, bodies, websockets and headers, are in
 tests/browser/test_security.py against a real server.)"""
@@ -11,8 +11,9 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from companion import accounts, audit, auth_routes, csrf, mfa, programme, throttle
+from companion import audit, programme
 from companion import db as dbmod
+from companion.auth import accounts, csrf, mfa, signin, throttle
 from companion.errors import InvalidInput
 
 WRONG = "ZZZZZ-ZZZZZ"  # a recovery code nobody has
@@ -34,18 +35,18 @@ def test_wrong_codes_while_paused_never_lift_the_pause(world, db, db_path):
     secret = enrol(db, user, dbmod.now() - timedelta(minutes=2))
     token = csrf.make_token(programme.secret_key(db))
     password = world.passwords["pt.okafor"]
-    pending = auth_routes.sign_in("pt.okafor", password, token).pending
+    pending = signin.sign_in("pt.okafor", password, token).pending
     for _ in range(5):
-        assert auth_routes.finish_two_step(pending, WRONG, token).token is None
+        assert signin.finish_two_step(pending, WRONG, token).token is None
     assert accounts.is_locked(db, user.id)
-    assert auth_routes.finish_two_step(pending, WRONG, token).token is None  # the sixth
+    assert signin.finish_two_step(pending, WRONG, token).token is None  # the sixth
     assert accounts.is_locked(db, user.id)
     right = pyotp.TOTP(secret).now()
-    assert auth_routes.finish_two_step(pending, right, token).token is None
+    assert signin.finish_two_step(pending, right, token).token is None
     # a fresh pending token (the password is still right) does not get round the pause
-    fresh = auth_routes.sign_in("pt.okafor", password, token)
+    fresh = signin.sign_in("pt.okafor", password, token)
     assert fresh.problem == "mfa"
-    again = auth_routes.finish_two_step(fresh.pending, right, token)
+    again = signin.finish_two_step(fresh.pending, right, token)
     assert again.token is None and again.problem == "mfa_throttled" and again.wait > 0
     assert accounts.is_locked(db, user.id)
 
@@ -58,27 +59,25 @@ def test_the_second_step_has_its_own_budgets_and_the_wait_is_never_lengthened(wo
     password = world.passwords["dr.rivera"]
 
     def step_one(at):
-        outcome = auth_routes.sign_in("dr.rivera", password, token, client=OWNER, at=at)
+        outcome = signin.sign_in("dr.rivera", password, token, client=OWNER, at=at)
         assert outcome.problem == "mfa"
         return outcome.pending
 
     pending = step_one(t0)
     for n in range(4):
-        wrong = auth_routes.finish_two_step(pending, WRONG, token, client=OWNER, at=t0)
+        wrong = signin.finish_two_step(pending, WRONG, token, client=OWNER, at=t0)
         assert (wrong.problem, wrong.wait) == ("mfa_failed", 0), n
     # the fifth wrong code spends this pending token and starts a 30 s wait for the account
-    fifth = auth_routes.finish_two_step(pending, WRONG, token, client=OWNER, at=t0)
+    fifth = signin.finish_two_step(pending, WRONG, token, client=OWNER, at=t0)
     assert fifth.problem == "mfa_spent" and fifth.pending is None
     assert throttle.wait(db, throttle.code_key(user.id), at=t0) == 30
     code = pyotp.TOTP(secret).at(t0 + timedelta(seconds=31))
     fresh = step_one(t0 + timedelta(seconds=1))
     for later in (10, 20, 29):  # tries during the wait: refused unchecked, wait unchanged
         at = t0 + timedelta(seconds=later)
-        paused = auth_routes.finish_two_step(fresh, code, token, client=OWNER, at=at)
+        paused = signin.finish_two_step(fresh, code, token, client=OWNER, at=at)
         assert (paused.problem, paused.wait) == ("mfa_throttled", 30 - later)
-    done = auth_routes.finish_two_step(
-        fresh, code, token, client=OWNER, at=t0 + timedelta(seconds=31)
-    )
+    done = signin.finish_two_step(fresh, code, token, client=OWNER, at=t0 + timedelta(seconds=31))
     assert done.token is not None
     assert throttle.wait(db, throttle.code_key(user.id), at=t0 + timedelta(seconds=31)) == 0
     assert any(e["action"] == "sign_in_throttled" for e in audit.list_entries(db))
@@ -94,21 +93,21 @@ def test_an_outsider_cannot_keep_a_clinician_out(world, db):
     checked = 0
     for second in range(0, 600, 3):
         at = t0 + timedelta(seconds=second)
-        attack = auth_routes.sign_in("dr.rivera", f"guess-{second}", token, client=OUTSIDER, at=at)
+        attack = signin.sign_in("dr.rivera", f"guess-{second}", token, client=OUTSIDER, at=at)
         assert attack.token is None
         checked += attack.problem == "failed"
         if second % 60 == 30:
-            owner = auth_routes.sign_in("dr.rivera", password, token, client=OWNER, at=at)
+            owner = signin.sign_in("dr.rivera", password, token, client=OWNER, at=at)
             assert owner.token is not None, second
     # ten minutes of attack got about twenty guesses checked, not two hundred
     assert checked <= 25
     # and the outsider's next try waits, and says how long, without checking the password
     late = t0 + timedelta(seconds=600)
-    paused = auth_routes.sign_in("dr.rivera", password, token, client=OUTSIDER, at=late)
+    paused = signin.sign_in("dr.rivera", password, token, client=OUTSIDER, at=late)
     assert paused.token is None and paused.problem == "throttled" and 0 < paused.wait <= 60
     # once the wait is over, the right password works from there too
     after = late + timedelta(seconds=paused.wait)
-    assert auth_routes.sign_in("dr.rivera", password, token, client=OUTSIDER, at=after).token
+    assert signin.sign_in("dr.rivera", password, token, client=OUTSIDER, at=after).token
     throttled = [e for e in audit.list_entries(db) if e["action"] == "sign_in_throttled"]
     assert throttled and "dr.rivera" in throttled[-1]["detail"]
 
@@ -118,21 +117,19 @@ def test_spraying_usernames_from_one_address_is_budgeted(world, db):
     t0 = dbmod.now()
     names = [f"teen{n:02d}" for n in range(throttle.ADDRESS_BUDGET - 1)]
     for n, name in enumerate(names):
-        outcome = auth_routes.sign_in(name, "password1", token, client=OUTSIDER, at=t0)
+        outcome = signin.sign_in(name, "password1", token, client=OUTSIDER, at=t0)
         assert outcome.problem == "failed" and outcome.wait == 0, n
-    last = auth_routes.sign_in("maya", "password1", token, client=OUTSIDER, at=t0)
+    last = signin.sign_in("maya", "password1", token, client=OUTSIDER, at=t0)
     assert last.problem == "busy" and last.wait == 15 * 60
     # the budget is spent: even a right password from that address is not checked now ...
     maya = world.passwords[world.teen_users[0].username]
     later = t0 + timedelta(minutes=5)
-    refused = auth_routes.sign_in(
-        world.teen_users[0].username, maya, token, client=OUTSIDER, at=later
-    )
+    refused = signin.sign_in(world.teen_users[0].username, maya, token, client=OUTSIDER, at=later)
     assert (refused.token, refused.problem, refused.wait) == (None, "busy", 10 * 60)
     # ... from another address it is, and after the window from this one too
-    assert auth_routes.sign_in(world.teen_users[0].username, maya, token, client=OWNER, at=later)
+    assert signin.sign_in(world.teen_users[0].username, maya, token, client=OWNER, at=later)
     window_over = t0 + throttle.ADDRESS_WINDOW
-    back = auth_routes.sign_in(
+    back = signin.sign_in(
         world.teen_users[0].username, maya, token, client=OUTSIDER, at=window_over
     )
     assert back.token is not None
@@ -148,7 +145,7 @@ def test_an_unknown_username_gets_the_same_answers(world, db):
         answers[name] = [
             (o.problem, o.wait)
             for o in (
-                auth_routes.sign_in(name, "not-it", token, client=OUTSIDER, at=t0) for _ in range(6)
+                signin.sign_in(name, "not-it", token, client=OUTSIDER, at=t0) for _ in range(6)
             )
         ]
     assert answers["dr.rivera"] == answers["dr.nobody"]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from companion import backup, checkins, demo
 from companion import db as dbmod
 from companion.__main__ import main
-from companion.patients import get_patient
+from companion.care import checkins
+from companion.ops import backup, demo
+from companion.people.patients import get_patient
 from tests.conftest import TODAY
 
 
@@ -46,7 +47,7 @@ def programme(db):
 
 def keep_writing(db_path: Path, made: demo.Demo, stop: threading.Event, done: list[str]) -> None:
     """A teen logging coping skills and re-saving today's check-in as fast as it can."""
-    from companion import accounts
+    from companion.auth import accounts
 
     database = dbmod.connect(db_path)
     teen = next(a for a in made.accounts if a.role == "teen")

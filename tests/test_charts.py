@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from companion import charts
+from companion.insight import charts
 
 
 def _weeks():

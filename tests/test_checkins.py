@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import checkins, plans
 from companion import db as dbmod
+from companion.care import checkins, plans
 from companion.errors import AccessDenied, InvalidInput
 from tests.conftest import TODAY
 
@@ -249,7 +249,7 @@ form = st.fixed_dictionaries(
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """A demo database built once; each example works on a fresh copy of the file."""
-    from companion import demo
+    from companion.ops import demo
 
     path = tmp_path_factory.mktemp("template") / "c.db"
     database = dbmod.connect(path, migrate=True)
@@ -267,7 +267,8 @@ def test_any_input_saves_completely_or_raises_invalid_input(template, tmp_path, 
     import shutil
     import uuid
 
-    from companion import accounts, patients
+    from companion.auth import accounts
+    from companion.people import patients
 
     path = tmp_path / f"{uuid.uuid4().hex}.db"
     shutil.copy(template[0], path)

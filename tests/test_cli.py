@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from companion import accounts, programme
 from companion import db as dbmod
+from companion import programme
+from companion.auth import accounts
 from tests.conftest import ROOT
 
 
@@ -83,12 +84,13 @@ def test_create_admin_sets_up_a_new_programme(tmp_path):
 def test_no_password_or_code_reaches_the_logs(world, db, caplog):
     import logging
 
-    from companion import account_care, auth_routes
+    from companion.auth import signin
+    from companion.people import account_admin
 
     caplog.set_level(logging.DEBUG)
     secret = world.passwords["maya"]
-    auth_routes.sign_in("maya", "wrong-" + secret, None)
-    auth_routes.sign_in("maya", secret, None)
-    code = account_care.issue_family_code(db, world.clinician_a, world.teens[0].id)
+    signin.sign_in("maya", "wrong-" + secret, None)
+    signin.sign_in("maya", secret, None)
+    code = account_admin.issue_family_code(db, world.clinician_a, world.teens[0].id)
     logged = caplog.text
     assert secret not in logged and code not in logged

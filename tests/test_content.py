@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import textstat
 
-from companion import content, plans
+from companion.care import plans
+from companion.library import practices
 
-PRACTICES, PROBLEMS = content.load_practices()
+PRACTICES, PROBLEMS = practices.load_practices()
 
 
 def test_every_practice_file_loads():
@@ -26,7 +27,7 @@ def test_each_practice_belongs_to_a_built_in_skill_and_is_sourced():
     for practice in PRACTICES:
         assert practice.skill in plans.BUILT_IN_SKILLS, practice.key
         assert practice.sources, practice.key
-        assert content.practice_for_skill(practice.skill.upper()) == practice
+        assert practices.practice_for_skill(practice.skill.upper()) == practice
 
 
 def test_the_pacer_and_the_worksheets_have_what_the_toolbox_needs():
@@ -38,7 +39,7 @@ def test_the_pacer_and_the_worksheets_have_what_the_toolbox_needs():
 
 def test_practices_read_at_grade_6_or_below():
     for practice in PRACTICES:
-        text = content.plain_text(practice.body)
+        text = practices.plain_text(practice.body)
         assert textstat.flesch_kincaid_grade(text) <= 6, practice.key
         assert textstat.smog_index(text) <= 9, practice.key
 
@@ -49,6 +50,6 @@ def test_a_bad_practice_file_is_reported_not_fatal(tmp_path):
     )
     (tmp_path / "bad.md").write_text("---\nkey: [unclosed\n---\nbody")
     (tmp_path / "evil.md").write_text("---\nkey: !!python/object/apply:os.system ['true']\n---\nx")
-    found, problems = content.load_practices(tmp_path)
+    found, problems = practices.load_practices(tmp_path)
     assert [p.key for p in found] == ["a"]
     assert sorted(p.split(":")[0] for p in problems) == ["bad.md", "evil.md"]

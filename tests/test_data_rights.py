@@ -11,8 +11,11 @@ from datetime import timedelta
 
 import pytest
 
-from companion import audit, checkins, data_rights, demo, patients, plans, programme, visits
+from companion import audit, programme
+from companion.care import checkins, plans, visits
 from companion.errors import AccessDenied, InvalidInput
+from companion.ops import demo
+from companion.people import data_rights, patients
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -120,7 +123,7 @@ def test_the_users_page_deletes_with_confirmation(world, db):
 def test_a_demo_programme_can_be_deleted_teen_by_teen(db):
     made = demo.create_demo(db, seed=5, teens=3, today=TODAY, days=30)
     admin = next(a for a in made.accounts if a.role == "admin")
-    from companion import accounts
+    from companion.auth import accounts
 
     admin_user = accounts.find_user_by_username(db, admin.username)
     for pid in made.patient_ids:
@@ -132,7 +135,7 @@ def test_a_demo_programme_can_be_deleted_teen_by_teen(db):
 def test_a_teens_download_holds_nothing_written_for_the_care_team_by_others(world, db, history):
     """Issue 13, finding 8: the parent's weekly note and the care team's own notes (visit
     notes, the note on a plan change) are theirs, not the teen's; the parent gets their own."""
-    from companion import family
+    from companion.people import family
 
     teen, today = history
     family.save_parent_check(

@@ -21,10 +21,13 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from companion import access, accounts, checkins, demo, plans
+from companion import access
 from companion import db as dbmod
 from companion.access import Permission
-from companion.patients import get_patient
+from companion.auth import accounts
+from companion.care import checkins, plans
+from companion.ops import demo
+from companion.people.patients import get_patient
 from tests.conftest import ROOT, TODAY
 
 WRITERS, WRITES_EACH, READERS = 16, 500, 2

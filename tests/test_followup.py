@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from companion import audit, checkins, plans, programme, questionnaires, visits
+from companion import audit, programme
+from companion.care import checkins, plans, questionnaires, visits
 from companion.errors import AccessDenied, InvalidInput
 from tests.apptest import app, texts
 
@@ -116,7 +117,7 @@ def test_the_csv_holds_the_period_names_no_one_and_is_audited(world, db, followe
 def test_the_pdf_opens_and_holds_the_period_and_the_figures_on_screen(world, db, followed):
     import pypdf
 
-    from companion import progress, reports
+    from companion.insight import progress, reports
 
     teen, today = followed
     start = today - timedelta(days=13)
@@ -167,7 +168,7 @@ def test_the_patient_page_view_is_audited_with_its_period(world, db, followed):
 
 
 def _enrol(db, clinician, today, days_ago, username):
-    from companion import enrolment
+    from companion.people import enrolment
 
     patient, _, _ = enrolment.enrol_at_discharge(
         db,
@@ -329,7 +330,7 @@ def _words(page):
 def test_the_pdf_puts_nothing_over_a_chart_and_has_every_section(world, db, followed):
     import pypdf
 
-    from companion import progress, reports
+    from companion.insight import progress, reports
 
     teen, today = followed
     for n, total in ((19, 28), (5, 21)):
@@ -376,7 +377,7 @@ def test_the_pdf_puts_nothing_over_a_chart_and_has_every_section(world, db, foll
 
 
 def test_an_fdi_edited_on_its_day_changes_what_the_views_cache_on(world, db, followed):
-    from companion import progress
+    from companion.insight import progress
 
     teen, today = followed
     record = {"day": today, "today": today, "pain": 4, "notes": ""}

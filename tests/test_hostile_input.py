@@ -15,27 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import (
-    access,
-    account_care,
-    accounts,
-    checkins,
-    csrf,
-    data_rights,
-    enrolment,
-    family,
-    learn,
-    mfa,
-    passwords,
-    patients,
-    plans,
-    programme,
-    questionnaires,
-    sessions,
-    visits,
-)
+from companion import access, programme
 from companion import db as dbmod
+from companion.auth import accounts, csrf, mfa, passwords, sessions
+from companion.care import checkins, plans, questionnaires, visits
 from companion.errors import CompanionError
+from companion.library import articles
+from companion.people import account_admin, data_rights, enrolment, family, patients
 from tests.conftest import TODAY
 
 text = st.one_of(
@@ -79,7 +65,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    from companion import demo
+    from companion.ops import demo
 
     path = tmp_path_factory.mktemp("hostile") / "c.db"
     database = dbmod.connect(path, migrate=True)
@@ -270,7 +256,7 @@ CASES = {
         100,
     ),
     "mark_read": (
-        lambda db, w, a: learn.mark_read(db, w.teen, a[0], read=bool(a[1])),
+        lambda db, w, a: articles.mark_read(db, w.teen, a[0], read=bool(a[1])),
         st.tuples(anything, anything),
         40,
     ),
@@ -307,17 +293,17 @@ CASES = {
         40,
     ),
     "reset_code": (
-        lambda db, w, a: account_care.issue_reset_code(db, w.admin, a),
+        lambda db, w, a: account_admin.issue_reset_code(db, w.admin, a),
         maybe,
         40,
     ),
     "set_active": (
-        lambda db, w, a: account_care.set_active(db, w.admin, a[0], a[1]),
+        lambda db, w, a: account_admin.set_active(db, w.admin, a[0], a[1]),
         st.tuples(maybe, anything),
         40,
     ),
     "care_team": (
-        lambda db, w, a: account_care.add_to_care_team(db, w.admin, w.teen_patient.id, a),
+        lambda db, w, a: account_admin.add_to_care_team(db, w.admin, w.teen_patient.id, a),
         maybe,
         40,
     ),

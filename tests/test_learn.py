@@ -8,10 +8,12 @@ from datetime import date, timedelta
 import pytest
 import textstat
 
-from companion import checkins, learn, programme, ui
+from companion import programme, ui
+from companion.care import checkins
+from companion.library import articles
 from tests.apptest import app, texts
 
-LIBRARY = learn.load_library()
+LIBRARY = articles.load_library()
 ARTICLE = """---
 slug: {slug}
 title: {title}
@@ -92,10 +94,10 @@ def test_each_article_reads_at_the_level_product_md_sets(slug):
 def test_file_names_match_their_slugs():
     from companion import config
 
-    for folder in learn.BUILT_IN:
+    for folder in articles.BUILT_IN:
         for path in (config.CONTENT_DIR / folder).glob("*.md"):
-            assert learn.parse_article(path).slug == path.stem
-            assert learn.parse_article(path).audience == folder
+            assert articles.parse_article(path).slug == path.stem
+            assert articles.parse_article(path).audience == folder
 
 
 # --- parsing, overrides ------------------------------------------------------------------
@@ -106,11 +108,11 @@ def test_blocks_turn_a_body_into_plain_headings_paragraphs_and_lists():
         "First line\nsame paragraph with [a link](article:sleep).\n\n"
         "## A heading\n\n- one\n- two **bold**\n  continued\n\n1. first\n2. second"
     )
-    assert learn.blocks(body) == [
-        learn.Block("paragraph", "First line same paragraph with a link."),
-        learn.Block("heading", "A heading"),
-        learn.Block("bullets", items=("one", "two bold continued")),
-        learn.Block("numbers", items=("first", "second")),
+    assert articles.blocks(body) == [
+        articles.Block("paragraph", "First line same paragraph with a link."),
+        articles.Block("heading", "A heading"),
+        articles.Block("bullets", items=("one", "two bold continued")),
+        articles.Block("numbers", items=("first", "second")),
     ]
 
 
@@ -123,7 +125,7 @@ def test_the_programme_folder_adds_and_replaces_and_reports_bad_files(tmp_path):
     text = (tmp_path / "bad-topic.md").read_text().replace("Everyday life", "Astrology")
     (tmp_path / "bad-topic.md").write_text(text)
     (tmp_path / "huge.md").write_text("---\nslug: huge\n---\n" + "x" * 200_000)
-    library = learn.load_library(tmp_path)
+    library = articles.load_library(tmp_path)
     assert library.articles["sleep"].title == "Our own sleep article"
     assert library.articles["sleep"].origin == "programme"
     assert library.articles["clinic-parking"].audience == "parent"
@@ -132,23 +134,23 @@ def test_the_programme_folder_adds_and_replaces_and_reports_bad_files(tmp_path):
     for name in ("broken.md", "evil.md", "bad-topic.md", "huge.md"):
         assert name in named
     assert "sleep: links to missing article(s) nowhere" in library.problems
-    assert learn.load_library(tmp_path / "missing").articles == LIBRARY.articles
+    assert articles.load_library(tmp_path / "missing").articles == LIBRARY.articles
 
 
 def test_an_edited_override_file_is_read_again(tmp_path):
     write(tmp_path, "extra", title="Before")
-    assert learn.load_library(tmp_path).articles["extra"].title == "Before"
+    assert articles.load_library(tmp_path).articles["extra"].title == "Before"
     write(tmp_path, "extra", title="After, a longer title")
-    assert learn.load_library(tmp_path).articles["extra"].title == "After, a longer title"
+    assert articles.load_library(tmp_path).articles["extra"].title == "After, a longer title"
 
 
 def test_search_and_filters():
-    found = learn.filter_articles(LIBRARY, query="SLEEP")
+    found = articles.filter_articles(LIBRARY, query="SLEEP")
     assert "sleep" in {a.slug for a in found}
     assert all("sleep" in f"{a.title} {a.summary} {a.text}".lower() for a in found)
-    school = learn.filter_articles(LIBRARY, audience="parent", topic="School")
+    school = articles.filter_articles(LIBRARY, audience="parent", topic="School")
     assert school and all(a.audience == "parent" and a.topic == "School" for a in school)
-    assert learn.filter_articles(LIBRARY, query="zzzz-not-a-word") == []
+    assert articles.filter_articles(LIBRARY, query="zzzz-not-a-word") == []
 
 
 # --- suggestions ---------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def test_a_teens_week_suggests_sleep_school_and_hard_days(world, db):
         {"day": today, "pain": 3, "sleep_hours": 8},
     ]
     checkins.import_history(db, teen, [r for r in rows if r["day"] >= teen.discharged_on])
-    found = learn.suggestions(db, user, LIBRARY, today)
+    found = articles.suggestions(db, user, LIBRARY, today)
     assert [s.slug for s in found] == ["sleep", "back-to-school", "hard-days"]
     assert found[0].why == "You logged under 7 hours of sleep on 2 nights this week."
     assert found[1].why == "You missed 1 school day this week."
@@ -173,18 +175,18 @@ def test_a_teens_week_suggests_sleep_school_and_hard_days(world, db):
 def test_a_quiet_week_suggests_nothing_and_marks_are_remembered(world, db):
     user = world.teen_users[2]
     today = programme.local_today(programme.get_settings(db))
-    assert learn.suggestions(db, user, LIBRARY, today) == []
-    learn.mark_read(db, user, "sleep")
-    assert learn.read_slugs(db, user) == {"sleep"}
-    learn.mark_read(db, user, "sleep", read=False)
-    assert learn.read_slugs(db, user) == set()
+    assert articles.suggestions(db, user, LIBRARY, today) == []
+    articles.mark_read(db, user, "sleep")
+    assert articles.read_slugs(db, user) == {"sleep"}
+    articles.mark_read(db, user, "sleep", read=False)
+    assert articles.read_slugs(db, user) == set()
 
 
 def test_a_parent_is_offered_the_school_article_after_a_missed_day(world, db):
     teen = world.teens[0]  # linked to parent A
     today = programme.local_today(programme.get_settings(db))
     checkins.import_history(db, teen, [{"day": today, "school": "absent_pain", "pain": 9}])
-    found = learn.suggestions(db, world.parent_a, LIBRARY, today)
+    found = articles.suggestions(db, world.parent_a, LIBRARY, today)
     assert [s.slug for s in found] == ["parent-school-return"]
     assert "9" not in found[0].why  # function only: the parent is never told the pain score
 
@@ -200,7 +202,7 @@ def test_the_learn_page_lists_filters_searches_and_opens_an_article(world, db):
     teen = sorted(a.title for a in LIBRARY.articles.values() if a.audience == "teen")
     assert sorted(t.strip("*").replace("\\", "") for t in titles) == teen
     at.selectbox(key="learn_topic").set_value("School").run()
-    school = learn.filter_articles(LIBRARY, audience="teen", topic="School")
+    school = articles.filter_articles(LIBRARY, audience="teen", topic="School")
     assert len([b for b in at.button if b.key.startswith("all_")]) == len(school)
     at.selectbox(key="learn_topic").set_value(None)
     at.text_input(key="learn_search").input("zzzz-not-a-word").run()
@@ -212,7 +214,7 @@ def test_the_learn_page_lists_filters_searches_and_opens_an_article(world, db):
     assert LIBRARY.articles["sleep"].title in page
     assert "Sources" in [e.label for e in at.expander]
     at.toggle(key="read_sleep").set_value(True).run()
-    assert learn.read_slugs(db, world.teen_users[0]) == {"sleep"}
+    assert articles.read_slugs(db, world.teen_users[0]) == {"sleep"}
 
 
 def test_an_override_with_html_shows_as_typed_and_admins_see_bad_files(

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from companion import metrics
-from companion.plans import Exercise, PlanVersion
+from companion.care.plans import Exercise, PlanVersion
+from companion.insight import metrics
 
 
 def D(day: int) -> date:  # noqa: N802  (2 Nov 2026 is a Monday)

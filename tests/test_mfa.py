@@ -9,8 +9,9 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from companion import accounts, auth_routes, csrf, mfa, programme, sessions
 from companion import db as dbmod
+from companion import programme
+from companion.auth import accounts, csrf, mfa, sessions, signin
 from companion.errors import InvalidInput
 from tests.apptest import app, texts
 
@@ -58,20 +59,20 @@ def test_sign_in_asks_for_the_second_step_then_opens_a_session(world, db, db_pat
     user = world.clinician_a
     secret, codes = enrol(db, user, at=dbmod.now() - timedelta(minutes=2))
     token = csrf.make_token(programme.secret_key(db))
-    first = auth_routes.sign_in("dr.rivera", world.passwords["dr.rivera"], token)
+    first = signin.sign_in("dr.rivera", world.passwords["dr.rivera"], token)
     assert first.token is None and first.problem == "mfa" and first.pending
-    wrong = auth_routes.finish_two_step(first.pending, "000000", token)
+    wrong = signin.finish_two_step(first.pending, "000000", token)
     if pyotp.TOTP(secret).now() != "000000":
         assert wrong.token is None and wrong.problem == "mfa_failed"
-    done = auth_routes.finish_two_step(first.pending, pyotp.TOTP(secret).now(), token)
+    done = signin.finish_two_step(first.pending, pyotp.TOTP(secret).now(), token)
     assert sessions.user_for_token(db, done.token) == user
     assert done.max_age is None  # staff: a browser-session cookie
     # a forged or stale pending token gets nowhere, even with a good code
     secret_key = programme.secret_key(db)
     forged = mfa.pending_token("not-the-secret", user.id)
-    assert auth_routes.finish_two_step(forged, codes[1], token).problem == "expired"
+    assert signin.finish_two_step(forged, codes[1], token).problem == "expired"
     stale = mfa.pending_token(secret_key, user.id, at=0)
-    assert auth_routes.finish_two_step(stale, codes[1], token).problem == "expired"
+    assert signin.finish_two_step(stale, codes[1], token).problem == "expired"
     assert mfa.pending_user(secret_key, first.pending) == user.id
 
 
@@ -79,11 +80,11 @@ def test_five_wrong_codes_lock_the_account(world, db, db_path):
     user = world.clinician_b
     secret, codes = enrol(db, user, at=dbmod.now() - timedelta(minutes=2))
     token = csrf.make_token(programme.secret_key(db))
-    pending = auth_routes.sign_in("pt.okafor", world.passwords["pt.okafor"], token).pending
+    pending = signin.sign_in("pt.okafor", world.passwords["pt.okafor"], token).pending
     for _ in range(5):
-        assert auth_routes.finish_two_step(pending, "ZZZZZ-ZZZZZ", token).token is None
+        assert signin.finish_two_step(pending, "ZZZZZ-ZZZZZ", token).token is None
     assert accounts.is_locked(db, user.id)
-    assert auth_routes.finish_two_step(pending, codes[0], token).token is None
+    assert signin.finish_two_step(pending, codes[0], token).token is None
 
 
 def test_when_required_staff_without_it_see_only_the_way_to_set_it_up(world, db):

@@ -3,7 +3,9 @@ plan editor with its versions, goals and the care-team boundary."""
 
 from __future__ import annotations
 
-from companion import accounts, plans, programme
+from companion import programme
+from companion.auth import accounts
+from companion.care import plans
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -31,7 +33,8 @@ def test_enrol_a_teen_shows_the_activation_code_once(world, db):
     teen_code, family_code = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", sheet)[:2]
     assert accounts.describe_code(db, teen_code) == {"purpose": "activate", "username": "noor"}
     assert accounts.describe_code(db, family_code)["purpose"] == "link_parent"
-    from companion import patients, questionnaires
+    from companion.care import questionnaires
+    from companion.people import patients
 
     noor = patients.find_patient_for_user(db, accounts.find_user_by_username(db, "noor").id)
     baseline = questionnaires.list_responses(db, noor.id, questionnaires.FDI_ID)
@@ -109,7 +112,7 @@ def test_outside_the_care_team_the_plan_editor_shows_only_own_patients(world, db
 
 
 def test_fdi_totals_are_recorded_with_their_band(world, db):
-    from companion import questionnaires
+    from companion.care import questionnaires
 
     teen = world.teens[0]
     at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
@@ -135,7 +138,7 @@ def test_flags_use_the_programmes_thresholds(world, db):
 
 
 def test_adding_a_clinician_to_the_care_team_from_the_patient_page(world, db):
-    from companion import patients
+    from companion.people import patients
 
     teen = world.teens[0]
     at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)

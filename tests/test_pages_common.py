@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from companion import accounts, navigation, programme
+from companion import programme
+from companion.auth import accounts
 from companion.identity import Role
+from companion.ui import navigation
 from tests.apptest import app, texts
 
 HOME_TITLE = {
@@ -168,10 +170,10 @@ def test_every_page_of_every_role_runs_without_error(world, db, who):
 def test_a_deactivated_user_is_signed_out_on_the_next_run(world, db):
     at = app(world.parent_a, db)
     assert at.title[0].value == "Overview"
-    from companion import account_care
+    from companion.people import account_admin
 
     assert "Maya" in texts(at)
-    account_care.set_active(db, world.admin, world.parent_a.id, False)
+    account_admin.set_active(db, world.admin, world.parent_a.id, False)
     at.run()  # (AppTest reruns only the page; a browser would land on sign-in)
     assert [i.value for i in at.info] == ["This isn't available to you."]
     assert "Maya" not in texts(at)
@@ -200,13 +202,13 @@ def test_admin_edits_programme_settings_including_flag_thresholds(world, db):
 def test_an_admin_changes_a_care_team_only_when_nobody_active_is_left_on_it(world, db):
     """Issue 13, finding 5: clinicians on a care team change it; an admin only adds someone
     to a care team whose clinicians are all deactivated (and never removes)."""
-    from companion import account_care, patients
+    from companion.people import account_admin, patients
 
     teen = world.teens[0]  # clinician A alone
     at = app(world.admin, db, page="pages/admin_users.py")
     at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
     assert not [b for b in at.button if b.key in ("add_team", "remove_team")]
-    account_care.set_active(db, world.admin, world.clinician_a.id, False)
+    account_admin.set_active(db, world.admin, world.clinician_a.id, False)
     at = app(world.admin, db, page="pages/admin_users.py")
     at.selectbox(key="team_teen").set_value(world.teen_users[0].id).run()
     at.selectbox(key="add_clinician").set_value(world.clinician_b.id)

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from companion import access, checkins, family, plans, programme
+from companion import access, programme
+from companion.care import checkins, plans
+from companion.people import family
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -227,7 +229,7 @@ def test_parent_checks_are_only_for_linked_parents(world, db, history):
     ("x", "text"), [(0, "0"), (0.5, "½"), (2.5, "2½"), (3.0, "3"), (4.4999, "4½"), (9.0, "9")]
 )
 def test_halves_are_written_as_a_person_writes_them(x, text):
-    from companion import metrics
+    from companion.insight import metrics
 
     assert metrics.halves(x) == text
 
@@ -254,7 +256,7 @@ def test_a_parent_reads_halves_and_about_for_a_fractional_plan():
 
 
 def test_the_teens_fdi_sentence_explains_the_number_without_a_disability_label(world, db, history):
-    from companion import questionnaires
+    from companion.care import questionnaires
 
     teen, _ = history
     today = programme.local_today(programme.get_settings(db))

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from companion import checkins, plans, programme
+from companion import programme
+from companion.care import checkins, plans
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -211,7 +212,7 @@ def test_exercise_names_are_shown_as_typed(world, db, planned):
 
 
 def test_a_due_questionnaire_appears_above_the_form_and_is_saved(world, db):
-    from companion import questionnaires
+    from companion.care import questionnaires
 
     teen, user = world.teens[0], world.teen_users[0]
     plans.save_plan(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from companion import access, checkins, panel, plans, programme
+from companion import access, programme
+from companion.care import checkins, plans
+from companion.insight import panel
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -73,7 +75,10 @@ def test_the_panel_page_lists_only_the_care_team(world, db):
 def test_the_batched_panel_agrees_with_each_teens_own_frames(db):
     """The panel reads a whole care team at once; every figure and flag must equal what the
     frame-based metrics give for each teen alone (a demo programme with months of history)."""
-    from companion import demo, metrics, patients, questionnaires
+    from companion.care import questionnaires
+    from companion.insight import metrics
+    from companion.ops import demo
+    from companion.people import patients
 
     made = demo.create_demo(db, seed=9, teens=6, today=TODAY, days=200, visits=True)
     team = [patients.get_patient(db, pid) for pid in made.patient_ids]

@@ -1,6 +1,6 @@
 import pytest
 
-from companion import passwords
+from companion.auth import passwords
 from companion.errors import InvalidInput
 
 

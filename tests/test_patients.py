@@ -2,8 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from companion import accounts, patients
+from companion.auth import accounts
 from companion.errors import InvalidInput
+from companion.people import patients
 from tests.conftest import TODAY
 
 OK = dict(
@@ -58,7 +59,8 @@ def test_demo_discharges_fall_10_to_120_days_ago(world):
 
 
 def test_enrolment_at_discharge_is_all_or_nothing(world, db):
-    from companion import enrolment, questionnaires, visits
+    from companion.care import questionnaires, visits
+    from companion.people import enrolment
 
     patient, code, family_code = enrolment.enrol_at_discharge(
         db, world.clinician_a, today=TODAY, baseline_fdi=28, baseline_pain=6, **OK

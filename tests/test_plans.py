@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import access, plans
+from companion import access
+from companion.care import plans
 from companion.errors import AccessDenied, InvalidInput
 from tests.conftest import TODAY
 

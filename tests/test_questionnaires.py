@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion import config
-from companion import questionnaires as qn
+from companion.care import questionnaires as qn
 from companion.errors import CompanionError, InvalidInput
 from tests.conftest import TODAY
 

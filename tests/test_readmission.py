@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from companion import audit, checkins, enrolment, patients, plans, programme, questionnaires
+from companion import audit, programme
+from companion.care import checkins, plans, questionnaires
 from companion.errors import AccessDenied, InvalidInput
+from companion.people import enrolment, patients
 from tests.apptest import app, texts
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from companion import reminders
+from companion.care import reminders
 from companion.errors import InvalidInput
 
 START = date(2026, 11, 25)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from companion import access, account_care, accounts, audit, mfa, patients, programme, sessions, ui
+from companion import access, audit, programme, ui
 from companion import db as dbmod
 from companion.access import Permission
+from companion.auth import accounts, mfa, sessions
 from companion.errors import AccessDenied
+from companion.people import account_admin, patients
 from tests.apptest import app, texts
 
 PASSWORD = "velvet-harbour-quietly-planted"
@@ -18,7 +20,7 @@ PASSWORD = "velvet-harbour-quietly-planted"
 
 def _puppet(world, db):
     """What the review did: an admin makes a clinician and redeems its code themself."""
-    staff, code = account_care.create_staff(
+    staff, code = account_admin.create_staff(
         db, world.admin, username="dr.puppet", display_name="Dr Puppet"
     )
     accounts.redeem_password_code(db, code, PASSWORD)
@@ -32,17 +34,17 @@ def test_an_admin_cannot_add_their_clinician_to_a_working_care_team(world, db):
     puppet = _puppet(world, db)
     teen = world.teens[0]
     with pytest.raises(AccessDenied):
-        account_care.add_to_care_team(db, world.admin, teen.id, puppet.id)
+        account_admin.add_to_care_team(db, world.admin, teen.id, puppet.id)
     assert not patients.is_on_care_team(db, puppet.id, teen.id)
     with pytest.raises(AccessDenied):
         access.require(db, puppet, Permission.VIEW_NOTES, teen.id)
     # nor take the team's clinicians off it to make room
-    account_care.add_to_care_team(db, world.clinician_a, teen.id, world.clinician_b.id)
+    account_admin.add_to_care_team(db, world.clinician_a, teen.id, world.clinician_b.id)
     with pytest.raises(AccessDenied):
-        account_care.remove_from_care_team(db, world.admin, teen.id, world.clinician_b.id)
+        account_admin.remove_from_care_team(db, world.admin, teen.id, world.clinician_b.id)
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
     # a clinician already on the team adds whom they choose
-    account_care.add_to_care_team(db, world.clinician_a, teen.id, puppet.id)
+    account_admin.add_to_care_team(db, world.clinician_a, teen.id, puppet.id)
     assert patients.is_on_care_team(db, puppet.id, teen.id)
 
 
@@ -58,7 +60,7 @@ def test_the_users_page_offers_an_admin_no_way_onto_a_working_team(world, db):
 def test_an_admin_adds_only_to_a_team_with_nobody_active_left_and_it_shows(world, db):
     teen = world.teens[2]  # clinician A alone
     newcomer = _puppet(world, db)
-    account_care.set_active(db, world.admin, world.clinician_a.id, False)
+    account_admin.set_active(db, world.admin, world.clinician_a.id, False)
     at = app(world.admin, db, page="pages/admin_users.py")
     at.selectbox(key="team_teen").set_value(world.teen_users[2].id)
     at.run()
@@ -76,7 +78,7 @@ def test_an_admin_adds_only_to_a_team_with_nobody_active_left_and_it_shows(world
         db, username="dr.other", role="clinician", display_name="Dr Other", password=PASSWORD
     )
     with pytest.raises(AccessDenied):
-        account_care.add_to_care_team(db, world.admin, teen.id, other.id)
+        account_admin.add_to_care_team(db, world.admin, teen.id, other.id)
 
 
 def _signed_in(db, user):
@@ -84,7 +86,7 @@ def _signed_in(db, user):
 
 
 def test_an_admin_reset_of_a_clinicians_password_is_shown_until_dismissed(world, db):
-    code = account_care.issue_reset_code(db, world.admin, world.clinician_a.id)
+    code = account_admin.issue_reset_code(db, world.admin, world.clinician_a.id)
     assert code
     rows = audit.list_entries(db, actor="admin", limit=3)
     assert any(r["detail"] == "clinician dr.rivera" for r in rows)  # names its target
@@ -113,7 +115,7 @@ def test_an_admin_turning_off_two_step_sign_in_is_recorded_and_shown(world, db):
     secret = mfa.start(db, world.clinician_b)
     mfa.confirm(db, world.clinician_b, pyotp.TOTP(secret).at(dbmod.now()))
     mfa.turn_off(db, world.clinician_b, world.clinician_b.id)
-    assert account_care.notices(db, world.clinician_b) == []
+    assert account_admin.notices(db, world.clinician_b) == []
 
 
 # --- finding 6: a parent shared with another care team --------------------------------------
@@ -122,21 +124,21 @@ def test_an_admin_turning_off_two_step_sign_in_is_recorded_and_shown(world, db):
 def test_a_parent_shared_with_another_team_is_reset_by_an_admin_only(world, db):
     parent = world.parent_a  # teen 0: clinician A
     assert access.can_manage_account(db, world.clinician_a, parent)
-    code = account_care.issue_family_code(db, world.clinician_b, world.teens[3].id)
+    code = account_admin.issue_family_code(db, world.clinician_b, world.teens[3].id)
     accounts.link_existing_parent(db, parent, code)  # teen 3: clinician B only
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, world.clinician_a, parent.id)
+        account_admin.issue_reset_code(db, world.clinician_a, parent.id)
     with pytest.raises(AccessDenied):
-        account_care.issue_reset_code(db, world.clinician_b, parent.id)
+        account_admin.issue_reset_code(db, world.clinician_b, parent.id)
     # on both teams' care team, the clinician may
-    account_care.add_to_care_team(db, world.clinician_b, world.teens[3].id, world.clinician_a.id)
-    assert account_care.issue_reset_code(db, world.clinician_a, parent.id)
+    account_admin.add_to_care_team(db, world.clinician_b, world.teens[3].id, world.clinician_a.id)
+    assert account_admin.issue_reset_code(db, world.clinician_a, parent.id)
     assert audit.list_entries(db, limit=1)[0]["detail"] == "parent rosa.parent"
-    assert account_care.issue_reset_code(db, world.admin, parent.id)
+    assert account_admin.issue_reset_code(db, world.admin, parent.id)
 
 
 def test_the_patient_page_says_who_resets_a_shared_parent(world, db):
-    code = account_care.issue_family_code(db, world.clinician_b, world.teens[3].id)
+    code = account_admin.issue_family_code(db, world.clinician_b, world.teens[3].id)
     accounts.link_existing_parent(db, world.parent_a, code)
     at = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=world.teens[0].id)
     assert not at.exception

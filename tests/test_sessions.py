@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from companion import accounts, csrf, sessions
 from companion import db as dbmod
+from companion.auth import accounts, csrf, sessions
 from companion.identity import Role
 
 GOOD = "purple-otter-rides-bikes"
@@ -96,16 +96,17 @@ def test_csrf_tokens_are_signed_and_expire():
 
 
 def test_auth_route_logic_signs_in_and_out(world, db, db_path):
-    from companion import auth_routes, programme
+    from companion import programme
+    from companion.auth import signin
 
     good_csrf = csrf.make_token(programme.secret_key(db))
     password = world.passwords["maya"]
-    assert auth_routes.sign_in("maya", password, None).problem == "expired"
-    assert auth_routes.sign_in("maya", "wrong-password", good_csrf).problem == "failed"
-    outcome = auth_routes.sign_in("maya", password, good_csrf)
+    assert signin.sign_in("maya", password, None).problem == "expired"
+    assert signin.sign_in("maya", "wrong-password", good_csrf).problem == "failed"
+    outcome = signin.sign_in("maya", password, good_csrf)
     assert outcome.token and outcome.max_age == 30 * 24 * 3600
     assert sessions.user_for_token(db, outcome.token).username == "maya"
-    auth_routes.sign_out(outcome.token)
+    signin.sign_out(outcome.token)
     assert sessions.user_for_token(db, outcome.token) is None
 
 

@@ -9,7 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from companion import checkins, family, navigation, plans, programme, visits
+from companion import programme
+from companion.care import checkins, plans, visits
+from companion.people import family
+from companion.ui import navigation
 from tests.apptest import app
 
 # Markup that Markdown or HTML would change: bold, a link, a tag, a heading.

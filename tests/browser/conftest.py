@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from companion import db as dbmod
-from companion import demo
+from companion.ops import demo
 from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("COMPANION_CHROMIUM", "/usr/bin/chromium")

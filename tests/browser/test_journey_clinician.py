@@ -16,8 +16,12 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from companion import accounts, checkins, demo, enrolment, plans, programme
 from companion import db as dbmod
+from companion import programme
+from companion.auth import accounts
+from companion.care import checkins, plans
+from companion.ops import demo
+from companion.people import enrolment
 from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,9 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from companion import accounts, patients
 from companion import db as dbmod
+from companion.auth import accounts
+from companion.people import patients
 from tests.browser.conftest import (
     no_script_errors,
     own_demo_server,

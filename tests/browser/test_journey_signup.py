@@ -10,9 +10,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from companion import account_care, accounts, enrolment, programme
 from companion import db as dbmod
+from companion import programme
+from companion.auth import accounts
 from companion.identity import Role
+from companion.people import account_admin, enrolment
 from tests.browser.conftest import (
     no_script_errors,
     own_demo_server,
@@ -65,7 +67,7 @@ def test_a_parent_registers_with_a_family_code_on_a_phone(server, phone):
     database = _db(server)
     clinician = _user(database, "dr.rivera")
     maya = next(p for p in demo_patients(database) if p["display_name"].startswith("Maya"))
-    code = account_care.issue_family_code(database, clinician, maya["id"])
+    code = account_admin.issue_family_code(database, clinician, maya["id"])
 
     _open_redeem(phone, server.url)
     _type_code(phone, code)
@@ -136,10 +138,10 @@ def test_a_teen_activates_with_the_suggested_passphrase(server, phone):
 def test_a_staff_member_changes_code_then_activates_with_a_typed_password(server, desktop):
     database = _db(server)
     admin = _user(database, "admin")
-    staff, code = account_care.create_staff(
+    staff, code = account_admin.create_staff(
         database, admin, username="dr.okafor", display_name="Dr Okafor"
     )
-    family_code = account_care.issue_family_code(
+    family_code = account_admin.issue_family_code(
         database, _user(database, "dr.rivera"), demo_patients(database)[0]["id"]
     )
 

@@ -9,8 +9,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from companion import checkins, demo, patients, plans, programme
 from companion import db as dbmod
+from companion import programme
+from companion.care import checkins, plans
+from companion.ops import demo
+from companion.people import patients
 from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.browser

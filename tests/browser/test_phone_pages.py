@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from companion import navigation
+from companion.ui import navigation
 from tests.browser.conftest import no_script_errors, serious_axe_violations, shot, sign_in
 
 pytestmark = pytest.mark.browser

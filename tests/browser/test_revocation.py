@@ -9,8 +9,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from companion import account_care, accounts, config, patients, sessions
+from companion import config
 from companion import db as dbmod
+from companion.auth import accounts, sessions
+from companion.people import account_admin, patients
 from tests.browser.conftest import (
     Server,
     no_script_errors,
@@ -73,7 +75,7 @@ def test_a_deactivated_clinicians_open_page_can_no_longer_record(server, desktop
     database = dbmod.connect(running.db_path)
     admin = accounts.find_user_by_username(database, "admin")
     clinician = accounts.find_user_by_username(database, "dr.rivera")
-    account_care.set_active(database, admin, clinician.id, False)  # the admin, elsewhere
+    account_admin.set_active(database, admin, clinician.id, False)  # the admin, elsewhere
     database.close()
     _refused(desktop, running, patient_id, before)
     shot(desktop, "revocation-deactivated")

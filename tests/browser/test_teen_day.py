@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from companion import checkins, patients, plans, programme
 from companion import db as dbmod
+from companion import programme
+from companion.care import checkins, plans
+from companion.people import patients
 from tests.browser.conftest import no_script_errors, shot, sign_in
 
 pytestmark = pytest.mark.browser

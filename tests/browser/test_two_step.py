@@ -7,8 +7,8 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from companion import accounts, mfa
 from companion import db as dbmod
+from companion.auth import accounts, mfa
 from tests.browser.conftest import no_script_errors, shot, sign_in
 
 pytestmark = pytest.mark.browser
