@@ -38,6 +38,7 @@ class Permission(StrEnum):
     EDIT_PLAN = "edit_plan"
     UPDATE_GOALS = "update_goals"
     MANAGE_FAMILY = "manage_family"  # family codes and the teen's password resets
+    RECORD_VISIT = "record_visit"  # follow-up visits and the measures taken there (FDI totals)
 
 
 _RULES: dict[Permission, frozenset[Relation]] = {
@@ -50,6 +51,7 @@ _RULES: dict[Permission, frozenset[Relation]] = {
     Permission.EDIT_PLAN: frozenset({Relation.CARE_TEAM}),
     Permission.UPDATE_GOALS: frozenset({Relation.OWN, Relation.CARE_TEAM}),
     Permission.MANAGE_FAMILY: frozenset({Relation.CARE_TEAM}),
+    Permission.RECORD_VISIT: frozenset({Relation.CARE_TEAM}),
 }
 
 DENIED = "This isn't available to you."

@@ -92,6 +92,11 @@ def is_row_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
+def migration_names() -> list[str]:
+    """Every migration, in the order they run."""
+    return [m.name for m in migrations._migrations]
+
+
 def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 
@@ -412,15 +417,16 @@ def m008_speed_indexes(db: Database) -> None:
 
 
 @migrations()
-def m005_speed_indexes(db: Database) -> None:
-    """For the change keys behind the caches (``progress.latest_changes`` for a whole panel,
-    ``checkins.history_version``): the latest coping use per patient becomes one index seek
-    instead of a scan of every use the patient ever logged (a 168-teen panel 12 -> 2 ms).
-    (Named for its place in the plan; it runs after m008.)"""
+def m008b_coping_index(db: Database) -> None:
+    """For the change keys behind the caches (``progress.latest_change`` for one teen and
+    ``progress.latest_changes`` for a whole panel): the latest coping use per patient becomes
+    one index seek instead of a scan of every use the patient ever logged (a 168-teen panel
+    12 -> 2 ms). Registered as m005_speed_indexes until 0.1.0, when it already ran after
+    m008; a database that ran it under that name runs this once more, harmlessly."""
     _run(
         db,
         """
-        CREATE INDEX coping_uses_patient_id ON coping_uses(patient_id, id);
+        CREATE INDEX IF NOT EXISTS coping_uses_patient_id ON coping_uses(patient_id, id);
         """,
     )
 

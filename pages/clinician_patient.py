@@ -67,12 +67,7 @@ ui.field_error("fdi_total", "day")
 ui.action_button(
     "Record FDI total",
     lambda: questionnaires.record_fdi_total(
-        ui.db(),
-        patient,
-        ui.value("fdi_total"),
-        day=ui.value("fdi_day"),
-        today=today,
-        entered_by=user.id,
+        ui.db(), user, patient.id, ui.value("fdi_total"), day=ui.value("fdi_day"), today=today
     ),
     key="record_fdi",
     primary=False,

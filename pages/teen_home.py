@@ -71,7 +71,7 @@ for qid in current_plan.questionnaires if current_plan else ():
         def answer(q=q) -> bool:
             answers = {i.id: ui.value(f"q_{q.id}_{i.id}") for i in q.items}
             questionnaires.save_response(
-                database, patient, q, answers, day=today, today=today, entered_by=user.id
+                database, user, patient.id, q, answers, day=today, today=today
             )
             return True
 

@@ -11,7 +11,7 @@ def test_every_connection_has_the_settings_stack_md_asks_for(db_path):
 
 
 def test_a_database_at_each_older_version_upgrades_to_the_same_schema(tmp_path):
-    names = [m.name for m in dbmod.migrations._migrations]
+    names = dbmod.migration_names()
     fresh = dbmod.connect(tmp_path / "fresh.db", migrate=True)
     want = {t: fresh[t].schema for t in fresh.table_names()}
     for i, name in enumerate(names):
@@ -21,6 +21,23 @@ def test_a_database_at_each_older_version_upgrades_to_the_same_schema(tmp_path):
         dbmod.migrations.apply(old)
         assert dbmod.pending_migrations(old) == []
         assert {t: old[t].schema for t in old.table_names()} == want
+
+
+def test_migrations_run_in_the_order_of_their_numbers():
+    names = dbmod.migration_names()
+    assert len(names) >= 10
+    assert names == sorted(names)
+
+
+def test_a_database_that_ran_the_coping_index_under_its_old_name_upgrades(tmp_path):
+    # until 0.1.0 the coping index was migration "m005_speed_indexes", run after m008
+    old = dbmod.connect(tmp_path / "old.db")
+    dbmod.migrations.apply(old, stop_before="m008b_coping_index")
+    old.execute("CREATE INDEX coping_uses_patient_id ON coping_uses(patient_id, id)")
+    dbmod.migrations.apply(old)
+    assert dbmod.pending_migrations(old) == []
+    indexes = [i.name for i in old["coping_uses"].indexes]
+    assert indexes.count("coping_uses_patient_id") == 1
 
 
 def test_transaction_rolls_back_everything_on_error(db):

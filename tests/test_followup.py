@@ -335,7 +335,7 @@ def test_the_pdf_puts_nothing_over_a_chart_and_has_every_section(world, db, foll
     teen, today = followed
     for n, total in ((19, 28), (5, 21)):
         questionnaires.record_fdi_total(
-            db, teen, total, day=today - timedelta(days=n), today=today, entered_by=None
+            db, world.clinician_a, teen.id, total, day=today - timedelta(days=n), today=today
         )
     p = progress.load(
         db, teen, start=teen.discharged_on, end=today, today=today, pain=True, mood=True

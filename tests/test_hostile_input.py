@@ -236,7 +236,7 @@ CASES = {
     ),
     "record_fdi_total": (
         lambda db, w, a: questionnaires.record_fdi_total(
-            db, w.teen_patient, a[0], day=a[1], today=TODAY, entered_by=w.clinician.id
+            db, w.clinician, w.teen_patient.id, a[0], day=a[1], today=TODAY
         ),
         st.tuples(maybe, maybe),
         60,

@@ -260,9 +260,7 @@ def test_the_teens_fdi_sentence_explains_the_number_without_a_disability_label(w
 
     teen, _ = history
     today = programme.local_today(programme.get_settings(db))
-    questionnaires.record_fdi_total(
-        db, teen, 26, day=today, today=today, entered_by=world.clinician_a.id
-    )
+    questionnaires.record_fdi_total(db, world.clinician_a, teen.id, 26, day=today, today=today)
     at = app(world.teen_users[0], db, page="pages/teen_progress.py")
     page = texts(at)
     assert f"Your latest score is 26 out of 60, on {today:%-d %B}." in page

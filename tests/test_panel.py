@@ -32,9 +32,15 @@ def setup_history(db, world):
     return teen
 
 
+def panel_table(db, patients, *, today, thresholds, **filters):
+    """The panel as the page builds it (ui.panel_for, without the cache)."""
+    rows = panel.panel_rows(db, patients, today=today, thresholds=thresholds)
+    return panel.table(rows, today=today, **filters)
+
+
 def test_panel_rows_by_hand(world, db):
     teen = setup_history(db, world)
-    table = panel.panel(
+    table = panel_table(
         db, access.visible_patients(db, world.clinician_a), today=TODAY, thresholds={}
     )
     by_name = table.set_index("Name")
@@ -52,13 +58,13 @@ def test_panel_rows_by_hand(world, db):
 def test_panel_filters(world, db):
     teen = setup_history(db, world)
     mine = access.visible_patients(db, world.clinician_a)
-    flagged = panel.panel(db, mine, today=TODAY, thresholds={}, flagged_only=True)
+    flagged = panel_table(db, mine, today=TODAY, thresholds={}, flagged_only=True)
     assert teen.display_name not in set(flagged["Name"])
-    recent = panel.panel(db, mine, today=TODAY, thresholds={}, discharged_within=20)
+    recent = panel_table(db, mine, today=TODAY, thresholds={}, discharged_within=20)
     assert set(recent["Name"]) == {
         t.display_name for t in mine if t.days_since_discharge(TODAY) <= 20
     }
-    due = panel.panel(db, mine, today=TODAY, thresholds={}, follow_up_within=7)
+    due = panel_table(db, mine, today=TODAY, thresholds={}, follow_up_within=7)
     assert list(due["Name"]) == [teen.display_name]
 
 
@@ -134,7 +140,7 @@ def test_the_panel_page_shows_blanks_not_none_and_each_flag_in_full(world, db):
     assert not at.exception
     frame = at.dataframe[0].value
     assert "None" not in frame.astype(str).to_csv()
-    flagged = panel.panel(
+    flagged = panel_table(
         db,
         access.visible_patients(db, world.clinician_a),
         today=programme.local_today(programme.get_settings(db)),

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from companion import config
 from companion.care import questionnaires as qn
-from companion.errors import CompanionError, InvalidInput
+from companion.errors import AccessDenied, CompanionError, InvalidInput
 from tests.conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures" / "questionnaires"
@@ -462,12 +462,10 @@ def test_saving_again_on_the_same_day_replaces_the_response(world, db):
     q = fixture("good-function.json")
     day = TODAY - timedelta(days=2)
     keep = qn.save_response(
-        db, patient, q, total_of(5), day=day - timedelta(days=1), today=TODAY, entered_by=None
+        db, teen, patient.id, q, total_of(5), day=day - timedelta(days=1), today=TODAY
     )
-    first = qn.save_response(db, patient, q, total_of(10), day=day, today=TODAY, entered_by=teen.id)
-    row = qn.save_response(
-        db, patient, q, answers(*[2] * 15), day=day, today=TODAY, entered_by=teen.id
-    )
+    first = qn.save_response(db, teen, patient.id, q, total_of(10), day=day, today=TODAY)
+    row = qn.save_response(db, teen, patient.id, q, answers(*[2] * 15), day=day, today=TODAY)
     assert (row["score"], row["band"], row["day"], row["version"]) == (
         30,
         "Made-up high",
@@ -484,9 +482,9 @@ def test_saving_again_on_the_same_day_replaces_the_response(world, db):
 
 
 def test_refused_responses_write_nothing_and_keep_the_days_answer(world, db):
-    patient = world.teens[0]
+    patient, teen = world.teens[0], world.teen_users[0]
     q = fixture("good-function.json")
-    qn.save_response(db, patient, q, total_of(7), day=TODAY, today=TODAY, entered_by=None)
+    qn.save_response(db, teen, patient.id, q, total_of(7), day=TODAY, today=TODAY)
     before = qn.list_responses(db, patient.id)
     cases = [
         (total_of(9), TODAY + timedelta(days=1), "day"),
@@ -496,45 +494,54 @@ def test_refused_responses_write_nothing_and_keep_the_days_answer(world, db):
     ]
     for raw, day, field in cases:
         with pytest.raises(InvalidInput) as refused:
-            qn.save_response(db, patient, q, raw, day=day, today=TODAY, entered_by=None)
+            qn.save_response(db, teen, patient.id, q, raw, day=day, today=TODAY)
         assert refused.value.field == field
     assert qn.list_responses(db, patient.id) == before
 
 
 def test_the_discharge_day_and_datetimes_are_accepted(world, db):
-    patient = world.teens[0]
+    patient, teen = world.teens[0], world.teen_users[0]
     q = fixture("good-single.json")
     row = qn.save_response(
-        db, patient, q, {"rating": 0}, day=patient.discharged_on, today=TODAY, entered_by=None
+        db, teen, patient.id, q, {"rating": 0}, day=patient.discharged_on, today=TODAY
     )
     assert row["day"] == patient.discharged_on.isoformat()
     noon = datetime.combine(TODAY, datetime.min.time()).replace(hour=12)
-    row = qn.save_response(db, patient, q, {"rating": 10}, day=noon, today=noon, entered_by=None)
+    row = qn.save_response(db, teen, patient.id, q, {"rating": 10}, day=noon, today=noon)
     assert row["day"] == TODAY.isoformat()
 
 
 def test_due_dates_by_hand(world, db):
-    patient, other = world.teens[0], world.teens[1]
+    patient, other, teen = world.teens[0], world.teens[1], world.teen_users[0]
     q = fixture("good-mean.json")  # every 7 days
     start = patient.discharged_on
     assert not qn.due(db, patient, q, today=start - timedelta(days=1))  # before discharge
     assert qn.due(db, patient, q, today=start)  # never answered
     answer = {"m1": 1, "m2": 2, "m3": 3}
-    qn.save_response(
-        db, patient, q, answer, day=start + timedelta(days=2), today=TODAY, entered_by=None
-    )
+    qn.save_response(db, teen, patient.id, q, answer, day=start + timedelta(days=2), today=TODAY)
     assert not qn.due(db, patient, q, today=start + timedelta(days=2))
     assert not qn.due(db, patient, q, today=start + timedelta(days=8))  # 6 days later
     assert qn.due(db, patient, q, today=start + timedelta(days=9))  # 7 days later
     assert qn.due(db, patient, fixture("good-single.json"), today=start + timedelta(days=3))
     assert qn.due(db, other, q, today=TODAY)  # another teen's answers don't count
-    qn.save_response(db, patient, q, answer, day=start, today=TODAY, entered_by=None)
+    qn.save_response(db, teen, patient.id, q, answer, day=start, today=TODAY)
     assert not qn.due(db, patient, q, today=start + timedelta(days=8))  # the latest day counts
+
+
+def test_only_the_teen_answers_and_only_the_care_team_records_fdi(world, db):
+    patient, q = world.teens[0], fixture("good-single.json")
+    for user in (world.parent_a, world.clinician_a, world.teen_users[1]):
+        with pytest.raises(AccessDenied):
+            qn.save_response(db, user, patient.id, q, {"rating": 3}, day=TODAY, today=TODAY)
+    for user in (world.teen_users[0], world.parent_a, world.clinician_b):
+        with pytest.raises(AccessDenied):
+            qn.record_fdi_total(db, user, patient.id, 20, day=TODAY, today=TODAY)
+    assert qn.list_responses(db, patient.id) == []
 
 
 def test_clinicians_record_fdi_totals(world, db):
     patient, clinician = world.teens[0], world.clinician_a
-    row = qn.record_fdi_total(db, patient, 27, day=TODAY, today=TODAY, entered_by=clinician.id)
+    row = qn.record_fdi_total(db, clinician, patient.id, 27, day=TODAY, today=TODAY)
     assert (row["instrument"], row["version"], row["score"], row["band"], row["answers"]) == (
         "fdi-total",
         "clinician-entered",
@@ -543,20 +550,20 @@ def test_clinicians_record_fdi_totals(world, db):
         "{}",
     )
     assert row["entered_by"] == clinician.id
-    row = qn.record_fdi_total(db, patient, 12.0, day=TODAY, today=TODAY, entered_by=clinician.id)
+    row = qn.record_fdi_total(db, clinician, patient.id, 12.0, day=TODAY, today=TODAY)
     assert row["band"] == "No or minimal disability"
     assert [r["score"] for r in qn.list_responses(db, patient.id, qn.FDI_ID)] == [12]
 
 
 @pytest.mark.parametrize("bad", [-1, 61, 12.5, True, "12", float("nan"), None])
 def test_fdi_totals_are_validated_before_anything_is_written(world, db, bad):
-    patient = world.teens[0]
+    patient, clinician = world.teens[0], world.clinician_a
     with pytest.raises(InvalidInput) as refused:
-        qn.record_fdi_total(db, patient, bad, day=TODAY, today=TODAY, entered_by=None)
+        qn.record_fdi_total(db, clinician, patient.id, bad, day=TODAY, today=TODAY)
     assert refused.value.field == "fdi_total"
     with pytest.raises(InvalidInput) as refused:
         qn.record_fdi_total(
-            db, patient, 20, day=TODAY + timedelta(days=1), today=TODAY, entered_by=None
+            db, clinician, patient.id, 20, day=TODAY + timedelta(days=1), today=TODAY
         )
     assert refused.value.field == "day"
     assert qn.list_responses(db, patient.id) == []
@@ -578,12 +585,12 @@ def test_fdi_totals_are_validated_before_anything_is_written(world, db, bad):
     st.integers(-12, 2),
 )
 def test_saving_any_answers_stores_one_complete_row_or_changes_nothing(world, db, raw, offset):
-    patient = world.teens[0]  # discharged 10 days before TODAY
+    patient, teen = world.teens[0], world.teen_users[0]  # discharged 10 days before TODAY
     q = fixture("good-function.json")
     day = TODAY + timedelta(days=offset)
     before = qn.list_responses(db, patient.id)
     try:
-        row = qn.save_response(db, patient, q, raw, day=day, today=TODAY, entered_by=None)
+        row = qn.save_response(db, teen, patient.id, q, raw, day=day, today=TODAY)
     except InvalidInput:
         assert qn.list_responses(db, patient.id) == before
         return

@@ -12,6 +12,8 @@ import json
 import math
 import re
 import secrets
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -50,7 +52,6 @@ GOAL_RATINGS = ("Not started", "A little", "Halfway", "Mostly", "Done")
 MAX_EXERCISES = 15
 MAX_SKILLS = 20
 MAX_FUTURE_START = timedelta(days=90)
-_KEY_RE = re.compile(r"^[a-z0-9-]{1,60}$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']{3,300}$")
 _QUESTIONNAIRE_RE = re.compile(r"^[a-z0-9-]{1,40}$")
 
@@ -415,12 +416,23 @@ def get_version(db: Database, version_id: int) -> PlanVersion:
 
 
 def plan_on(versions: list[PlanVersion], day: date) -> PlanVersion | None:
-    """The version in force on ``day``: the latest start on or before it."""
-    in_force = None
-    for version in versions:
-        if version.starts_on <= day:
-            in_force = version
-    return in_force
+    """The version in force on ``day``: the latest start on or before it (``versions`` oldest
+    first; of two with one start date the later save). The one home of this rule."""
+    index = bisect_right([v.starts_on for v in versions], day) - 1
+    return versions[index] if index >= 0 else None
+
+
+def plans_by_day(
+    versions: list[PlanVersion], first: date, days: int
+) -> Iterator[tuple[date, PlanVersion]]:
+    """(day, the version in force) for each of ``days`` days from ``first``, skipping days
+    before the first version: ``plan_on``'s rule for a run of days."""
+    starts = [v.starts_on for v in versions]
+    for n in range(days):
+        day = first + timedelta(days=n)
+        index = bisect_right(starts, day) - 1
+        if index >= 0:
+            yield day, versions[index]
 
 
 def current_plan(db: Database, patient_id: int, today: date) -> PlanVersion | None:

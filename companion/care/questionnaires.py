@@ -25,9 +25,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from companion import config
+from companion import access, config
+from companion.access import Permission
 from companion.db import stamp, transaction
 from companion.errors import CompanionError, InvalidInput
+from companion.identity import User
 from companion.people.patients import Patient
 
 MAX_FILE_BYTES = 200_000
@@ -95,6 +97,7 @@ FDI_BANDS = (
     Band(13, 29, "Moderate disability"),
     Band(30, 60, "Severe disability"),
 )
+FDI_SEVERE_FROM = FDI_BANDS[-1].min  # a total this high is in the severe band (a flag)
 
 
 def fdi_band(total: int) -> str:
@@ -450,15 +453,17 @@ def _store(db: Database, patient: Patient, day: date, entered_by: int | None, **
 
 def save_response(
     db: Database,
-    patient: Patient,
+    user: User,
+    patient_id: int,
     q: Questionnaire,
     answers: dict[str, int | float],
     *,
     day: date,
     today: date,
-    entered_by: int | None,
 ) -> dict:
-    """Score and store a response; one per questionnaire per day (saving again replaces it)."""
+    """A teen's answers to one of their questionnaires, scored and stored; one response per
+    questionnaire per day (saving again replaces it). Only the teen may answer."""
+    patient = access.require(db, user, Permission.WRITE_CHECKIN, patient_id)
     day = _check_day(patient, day, today)
     chosen = _validated(q, answers)
     value = score(q, chosen)
@@ -466,7 +471,7 @@ def save_response(
         db,
         patient,
         day,
-        entered_by,
+        user.id,
         instrument=q.id,
         version=q.version,
         answers=json.dumps(chosen),
@@ -476,22 +481,18 @@ def save_response(
 
 
 def record_fdi_total(
-    db: Database,
-    patient: Patient,
-    total: int,
-    *,
-    day: date,
-    today: date,
-    entered_by: int | None,
+    db: Database, user: User, patient_id: int, total: int, *, day: date, today: date
 ) -> dict:
-    """Store an FDI total a clinician measured (0–60); one per day, like any response."""
+    """An FDI total (0–60) a clinician on the teen's care team measured; one per day, like
+    any response."""
+    patient = access.require(db, user, Permission.RECORD_VISIT, patient_id)
     label = fdi_band(total)
     day = _check_day(patient, day, today)
     return _store(
         db,
         patient,
         day,
-        entered_by,
+        user.id,
         instrument=FDI_ID,
         version="clinician-entered",
         answers="{}",

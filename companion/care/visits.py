@@ -40,7 +40,7 @@ def record_visit(
 ) -> dict:
     """Record the visit on ``day``, or update it: one visit per patient per day. Nothing is
     written when any value is refused."""
-    patient = access.require(db, clinician, Permission.EDIT_PLAN, patient_id)
+    patient = access.require(db, clinician, Permission.RECORD_VISIT, patient_id)
     if not isinstance(day, date) or day > today or day < patient.discharged_on:
         raise InvalidInput("visit_day", "The visit date must be between discharge and today.")
     check_measures(pain, fdi_total)
@@ -84,9 +84,7 @@ def record_visit(
                     ],
                 )
         if fdi is not None:
-            questionnaires.record_fdi_total(
-                db, patient, fdi, day=day, today=today, entered_by=clinician.id
-            )
+            questionnaires.record_fdi_total(db, clinician, patient.id, fdi, day=day, today=today)
         audit.record(
             db,
             clinician,

@@ -5,7 +5,6 @@ Every period is clipped to start no earlier than discharge and end no later than
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +12,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from companion.care.plans import PlanVersion, week_start
+from companion.care.plans import PlanVersion, plans_by_day, week_start
+from companion.care.questionnaires import FDI_SEVERE_FROM
+from companion.programme import DEFAULTS, flag_thresholds
 
 PART_CREDIT = 0.5
 
@@ -26,6 +27,12 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+def rows_in(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The rows of a frame with a ``day`` column whose day falls in the period (both ends
+    included): the one date filter every measure uses."""
+    return frame[(frame["day"] >= period.start) & (frame["day"] <= period.end)]
 
 
 def clip_period(start: date, end: date, *, discharged_on: date, today: date) -> Period | None:
@@ -137,7 +144,7 @@ def exercise_adherence(
         return Adherence(None, (), 0)
     status: dict[tuple[date, str], str] = {}
     if len(outcomes):
-        inside = outcomes[(outcomes["day"] >= period.start) & (outcomes["day"] <= period.end)]
+        inside = rows_in(outcomes, period)
         cells = zip(inside["day"], inside["key"], strict=True)
         status = dict(zip(cells, inside["status"], strict=True))
     return adherence_in(versions, status, checkin_days, period)
@@ -152,15 +159,10 @@ def adherence_in(
     """``exercise_adherence`` for a period already clipped, from ``{(day, key): status}``
     (the panel reads a whole care team's outcomes at once and hands each teen's here)."""
     logged = {d for d in checkin_days if period.start <= d <= period.end}
-    starts = [v.starts_on for v in versions]
     slot = {"done": 2, "part": 3, "not_done": 4, "not_logged": 5}
     tally: dict[str, list] = {}  # key -> [latest name, days_per_week summed, done, part, ...]
-    for n in range(period.days):
-        day = period.start + timedelta(days=n)
-        index = bisect_right(starts, day) - 1
-        if index < 0:
-            continue
-        for exercise in versions[index].exercises:
+    for day, plan in plans_by_day(versions, period.start, period.days):
+        for exercise in plan.exercises:
             counts = tally.setdefault(exercise.key, [exercise.name, 0, 0, 0, 0, 0])
             counts[0] = exercise.name
             counts[1] += exercise.days_per_week
@@ -197,7 +199,7 @@ def exercise_streak(outcomes: pd.DataFrame, *, today: date) -> int:
 def sessions_this_week(outcomes: pd.DataFrame, *, today: date) -> tuple[int, int]:
     """(done, part) exercise sessions from Monday to today."""
     monday = week_start(today)
-    week = outcomes[(outcomes["day"] >= monday) & (outcomes["day"] <= today)]
+    week = rows_in(outcomes, Period(monday, today))
     counts = week["status"].value_counts()
     return int(counts.get("done", 0)), int(counts.get("part", 0))
 
@@ -207,7 +209,7 @@ def week_strip(
 ) -> dict[str, list[str | None]]:
     """For each exercise of ``plan``: Monday..Sunday as done / part / not_done / not_logged,
     and None for days still to come."""
-    week = outcomes[(outcomes["day"] >= monday) & (outcomes["day"] <= monday + timedelta(days=6))]
+    week = rows_in(outcomes, Period(monday, monday + timedelta(days=6)))
     status = {(row.day, row.key): row.status for row in week.itertuples()}
     days = [monday + timedelta(days=n) for n in range(7)]
     return {
@@ -335,11 +337,8 @@ def weekly(
         weeks[week].update(full=0, part=0, absent=0, coping=0, exercises={})
         week += timedelta(days=7)
 
-    def inside(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[(frame["day"] >= period.start) & (frame["day"] <= period.end)]
-
     # one pass over each table, each row added to its week
-    logged = inside(checkins)
+    logged = rows_in(checkins, period)
     for day, pain, mood, minutes, school in zip(
         logged["day"],
         logged["pain"],
@@ -359,21 +358,16 @@ def weekly(
             w["full"] += 1
         elif school == "part":
             w["part"] += 1
-        elif school in ("absent_pain", "absent_other"):
+        elif school in ABSENT_MARKS:
             w["absent"] += 1
-    for day in inside(coping)["day"]:
+    for day in rows_in(coping, period)["day"]:
         weeks[week_start(day)]["coping"] += 1
     # exercises: each exercise in the plan of each day, against its outcome that day
-    marks = inside(outcomes) if len(outcomes) else outcomes
+    marks = rows_in(outcomes, period) if len(outcomes) else outcomes
     status = dict(zip(zip(marks["day"], marks["key"], strict=True), marks["status"], strict=True))
-    starts = [v.starts_on for v in versions]
-    for n in range(period.days):
-        day = period.start + timedelta(days=n)
-        index = bisect_right(starts, day) - 1
-        if index < 0:
-            continue
+    for day, plan in plans_by_day(versions, period.start, period.days):
         tally = weeks[week_start(day)]["exercises"]
-        for exercise in versions[index].exercises:
+        for exercise in plan.exercises:
             cell = tally.setdefault(exercise.key, [0, 0.0])  # days_per_week summed, completed
             cell[0] += exercise.days_per_week
             done = status.get((day, exercise.key))
@@ -405,17 +399,12 @@ def weekly(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _mean(series: pd.Series) -> float | None:
-    values = series.dropna()
-    return round(float(values.astype("float64").mean()), 1) if len(values) else None
-
-
 def coping_by_skill(coping: pd.DataFrame, period: Period | None) -> pd.DataFrame:
     """Uses and mean helpfulness per skill in the period, most used first."""
     columns = ["skill", "uses", "mean_helpfulness"]
     if period is None or coping.empty:
         return pd.DataFrame(columns=columns)
-    rows = coping[(coping["day"] >= period.start) & (coping["day"] <= period.end)]
+    rows = rows_in(coping, period)
     if rows.empty:
         return pd.DataFrame(columns=columns)
     grouped = rows.groupby("skill").agg(
@@ -506,12 +495,19 @@ def pain_has_not_moved(week_rows: pd.DataFrame) -> bool:
 
 # --- flags ----------------------------------------------------------------------------------
 
-DEFAULT_THRESHOLDS = {
-    "no_checkin_days": 5,
-    "adherence_below": 50,  # percent, over the last 14 days
-    "absences": 3,  # in the last 10 logged school days
-    "fdi_rise": 7,  # points above the discharge baseline
-}
+# The programme's defaults (programme.DEFAULTS) are the one home of the thresholds: days
+# without a check-in, percent adherence over the flag window, absences in the last school
+# days logged, FDI points above the discharge baseline.
+DEFAULT_THRESHOLDS = flag_thresholds(DEFAULTS)
+FLAG_WINDOW_DAYS = 14  # adherence flags and the panel look at the last 14 days, today included
+RECENT_SCHOOL_DAYS = 10  # the absences flag counts over the last 10 school days logged
+SCHOOL_DAY_MARKS = ("full", "part", "absent_pain", "absent_other")  # a school day was logged
+ABSENT_MARKS = ("absent_pain", "absent_other")
+
+
+def flag_window(today: date) -> Period:
+    """The last ``FLAG_WINDOW_DAYS`` days, today included."""
+    return Period(today - timedelta(days=FLAG_WINDOW_DAYS - 1), today)
 
 
 @dataclass(frozen=True)
@@ -536,7 +532,7 @@ def flags(
         versions,
         outcomes,
         logged,
-        start=today - timedelta(days=13),
+        start=flag_window(today).start,
         end=today,
         discharged_on=discharged_on,
         today=today,
@@ -549,15 +545,12 @@ def flags(
     return flags_from(
         last_checkin=logged[-1] if logged else None,
         window=window,
-        recent_school=[school for _, school in school_days[-10:]],
+        recent_school=[school for _, school in school_days[-RECENT_SCHOOL_DAYS:]],
         fdi=fdi,
         today=today,
         discharged_on=discharged_on,
         thresholds=thresholds,
     )
-
-
-SCHOOL_DAY_MARKS = ("full", "part", "absent_pain", "absent_other")
 
 
 def flags_from(
@@ -582,11 +575,11 @@ def flags_from(
         found.append(
             Flag(
                 "adherence",
-                f"Exercise adherence {window.rate:.0%} over the last 14 "
+                f"Exercise adherence {window.rate:.0%} over the last {FLAG_WINDOW_DAYS} "
                 f"days (below {t['adherence_below']}%).",
             )
         )
-    absences = sum(1 for school in recent_school if school in ("absent_pain", "absent_other"))
+    absences = sum(1 for school in recent_school if school in ABSENT_MARKS)
     if absences >= t["absences"]:
         found.append(
             Flag(
@@ -596,7 +589,7 @@ def flags_from(
         )
     if fdi.latest is not None:
         day, score, band = fdi.latest
-        if score >= 30:
+        if score >= FDI_SEVERE_FROM:
             found.append(Flag("fdi_severe", f"FDI {score:.0f} on {day:%-d %B}: severe band."))
         elif fdi.change is not None and fdi.change >= t["fdi_rise"]:
             found.append(Flag("fdi_rise", f"FDI up {fdi.change:.0f} points since discharge."))

@@ -14,15 +14,9 @@ from companion.care import plans, questionnaires
 from companion.insight import metrics
 from companion.people.patients import Patient
 
-WINDOW_DAYS = 14
-
 
 def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value)
-
-
-def panel_row(db: Database, patient: Patient, *, today: date, thresholds: dict) -> dict:
-    return panel_rows(db, [patient], today=today, thresholds=thresholds)[0]
 
 
 def panel_rows(
@@ -35,7 +29,8 @@ def panel_rows(
         return []
     ids = [p.id for p in patients]
     marks = ",".join("?" * len(ids))
-    start = today - timedelta(days=WINDOW_DAYS - 1)
+    start = metrics.flag_window(today).start
+    school_marks = ",".join("?" * len(metrics.SCHOOL_DAY_MARKS))
     window: dict[int, list] = defaultdict(list)
     for pid, day, school in db.execute(
         f"SELECT patient_id, day, school FROM checkins WHERE patient_id IN ({marks})"
@@ -55,10 +50,9 @@ def panel_rows(
     for pid, school in db.execute(
         "SELECT patient_id, school FROM (SELECT patient_id, day, school, ROW_NUMBER() OVER"
         " (PARTITION BY patient_id ORDER BY day DESC) AS n FROM checkins"
-        f" WHERE patient_id IN ({marks}) AND day <= ? AND school IN"
-        " ('full', 'part', 'absent_pain', 'absent_other')) WHERE n <= 10"
-        " ORDER BY patient_id, day",
-        [*ids, today.isoformat()],
+        f" WHERE patient_id IN ({marks}) AND day <= ? AND school IN ({school_marks}))"
+        " WHERE n <= ? ORDER BY patient_id, day",
+        [*ids, today.isoformat(), *metrics.SCHOOL_DAY_MARKS, metrics.RECENT_SCHOOL_DAYS],
     ):
         recent[pid].append(school)
     status: dict[int, dict] = defaultdict(dict)
@@ -97,7 +91,7 @@ def panel_rows(
 
 def _row(patient, *, today, thresholds, days, last, recent_school, status, versions, responses):
     fdi = metrics.questionnaire_series(responses, discharged_on=patient.discharged_on)
-    start = today - timedelta(days=WINDOW_DAYS - 1)
+    start = metrics.flag_window(today).start
     period = metrics.clip_period(start, today, discharged_on=patient.discharged_on, today=today)
     logged = [d for d, _ in days]
     if period is None:
@@ -131,26 +125,6 @@ def _row(patient, *, today, thresholds, days, last, recent_school, status, versi
         "Next follow-up": follow_ups[0].isoformat() if follow_ups else "",
         "flagged": bool(flags),
     }
-
-
-def panel(
-    db: Database,
-    patients: list[Patient],
-    *,
-    today: date,
-    thresholds: dict,
-    flagged_only: bool = False,
-    discharged_within: int | None = None,
-    follow_up_within: int | None = None,
-) -> pd.DataFrame:
-    rows = panel_rows(db, patients, today=today, thresholds=thresholds)
-    return table(
-        rows,
-        today=today,
-        flagged_only=flagged_only,
-        discharged_within=discharged_within,
-        follow_up_within=follow_up_within,
-    )
 
 
 def table(

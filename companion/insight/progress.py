@@ -118,7 +118,7 @@ def load(
     )
     in_period = outcomes
     if period is not None:
-        in_period = outcomes[(outcomes["day"] >= period.start) & (outcomes["day"] <= period.end)]
+        in_period = metrics.rows_in(outcomes, period)
     result = Progress(
         period=period,
         weeks=weeks,
@@ -149,9 +149,6 @@ def load(
     return result
 
 
-_days = metrics.halves
-
-
 def _plural(n: float, word: str) -> str:
     n = int(n)
     return f"{n} {word}" + ("" if n == 1 else "s")
@@ -169,7 +166,7 @@ def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
     if len(school):
         last, first = school.iloc[-1], school.iloc[0]
         text = (
-            f"{you} {was} at school {_days(last['school_attended'])} of "
+            f"{you} {was} at school {metrics.halves(last['school_attended'])} of "
             f"{_plural(last['school_days'], 'school day')} {_when(last['week'], today)}"
             f" ({last['school_rate']:.0%}; part days count half)"
         )
@@ -187,7 +184,7 @@ def sentences(p: Progress, *, you: str, today: date) -> dict[str, str]:
     if len(exercise):
         last = exercise.iloc[-1]
         out["exercise"] = (
-            f"{you} did {_days(last['exercise_completed'])} of "
+            f"{you} did {metrics.halves(last['exercise_completed'])} of "
             f"{metrics.about(last['exercise_expected'])} planned exercise sessions "
             f"{_when(last['week'], today)} (part sessions count half)."
         )

@@ -104,9 +104,7 @@ def _fdi(db, clinician, patient, rng, today, as_visits: bool) -> None:
                 notes="Follow-up visit",
             )
         else:
-            questionnaires.record_fdi_total(
-                db, patient, score, day=day, today=today, entered_by=clinician.id
-            )
+            questionnaires.record_fdi_total(db, clinician, patient.id, score, day=day, today=today)
         score = max(2, score - rng.randint(3, 9))
         day += timedelta(days=30)
 

@@ -16,11 +16,10 @@ class PageSpec:
     title: str
     icon: str
     roles: frozenset[str]
-    section: str = ""
 
 
-def _p(path: str, title: str, icon: str, *roles: str, section: str = "") -> PageSpec:
-    return PageSpec(path, title, icon, frozenset(roles), section)
+def _p(path: str, title: str, icon: str, *roles: str) -> PageSpec:
+    return PageSpec(path, title, icon, frozenset(roles))
 
 
 T, P, C, A, OUT = (
