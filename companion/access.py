@@ -192,6 +192,15 @@ def require_live_role(db: Database, user: User | None, *roles: Role) -> User:
     return user
 
 
+def may_act_as(db: Database, user: User | None, *roles: Role) -> bool:
+    """``require_live_role`` as a yes or no, for a page that only decides what to offer."""
+    try:
+        require_live_role(db, user, *roles)
+    except AccessDenied:
+        return False
+    return True
+
+
 def who_reads_checkins(db: Database, patient: Patient) -> str:
     """The one plain sentence shown where a teen writes (docs/architecture.md, "Access")."""
     parents = "Your parents see school, activity, exercises, coping and goals"

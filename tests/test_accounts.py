@@ -265,6 +265,17 @@ def test_reset_codes_from_the_care_team_or_an_admin_only(world, db):
     assert accounts.authenticate(db, "rosa.parent", NEW)
     staff_code = account_admin.issue_reset_code(db, world.admin, world.clinician_b.id)
     assert accounts.describe_code(db, staff_code) == {"purpose": "reset", "username": "pt.okafor"}
+    rows = [
+        (r["action"], r["detail"])
+        for r in db.query(
+            "SELECT action, detail FROM audit_log WHERE action IN (?, ?)",
+            ["issue_code:reset", "code_for:reset"],
+        )
+    ]
+    assert rows == [  # one row per code, naming whose code it is
+        ("issue_code:reset", "parent rosa.parent"),
+        ("issue_code:reset", "clinician pt.okafor"),
+    ]
 
 
 FIRST_RUN = dict(

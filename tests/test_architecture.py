@@ -72,6 +72,43 @@ def test_pages_hold_no_sql_and_no_storage_or_hashing_libraries():
         assert not any(m.startswith("pages") for m in imports(path)), path.name
 
 
+def private_uses(path: Path) -> list[str]:
+    """Private names of domain modules a file reaches for: ``module._name`` or
+    ``from companion.x import _name`` (the ui package may share its own)."""
+    tree = ast.parse(path.read_text())
+    modules = set()
+    found = []
+    for node in ast.walk(tree):
+        source = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+        if source.startswith("companion") and not source.startswith("companion.ui"):
+            modules |= {a.asname or a.name for a in node.names}
+            found += [a.name for a in node.names if a.name.startswith("_")]
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.startswith("companion")}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_pages_and_the_ui_call_only_checked_functions():
+    """Unchecked helpers (those that trust their caller to have asked access) are private;
+    pages and the UI layer never reach them, so every write a page makes is checked."""
+    assert private_uses(ROOT / "companion" / "people" / "account_admin.py")  # the test can see
+    offenders = {
+        path.name: uses
+        for path in [*PAGES, ROOT / "app.py", *UI.glob("*.py")]
+        if (uses := private_uses(path))
+    }
+    assert offenders == {}
+
+
 def test_every_registered_page_exists_and_every_page_file_is_registered():
     # not_yours answers, under another role's address, that the page is someone else's
     registered = {spec.path for spec in navigation.PAGES} | {navigation.NOT_YOURS}

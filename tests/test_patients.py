@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from companion.auth import accounts
-from companion.errors import InvalidInput
+from companion.errors import AccessDenied, InvalidInput
 from companion.people import patients
 from tests.conftest import TODAY
 
@@ -48,8 +48,9 @@ def test_bad_enrolment_input_writes_nothing(world, db, change, field):
 
 
 def test_only_clinicians_enrol(world, db):
-    with pytest.raises(InvalidInput):
-        patients.enrol_teen(db, world.admin, today=TODAY, **OK)
+    for user in (world.admin, world.parent_a, world.teen_users[0]):
+        with pytest.raises(AccessDenied):
+            patients.enrol_teen(db, user, today=TODAY, **OK)
 
 
 def test_demo_discharges_fall_10_to_120_days_ago(world):

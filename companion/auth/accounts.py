@@ -142,7 +142,7 @@ def list_users(db: Database, *, role: Role | str | None = None) -> list[dict]:
     return list(db.query(sql + " ORDER BY role, username", params))
 
 
-def set_active(db: Database, user_id: int, active: bool, *, actor: User) -> None:
+def _set_active(db: Database, user_id: int, active: bool, *, actor: User) -> None:
     """Deactivate (ending every session) or reactivate an account."""
     if not isinstance(active, bool):
         raise InvalidInput("active", "Please choose active or not.")
@@ -270,8 +270,10 @@ def issue_code(
     user_id: int | None = None,
     patient_id: int | None = None,
     at: datetime | None = None,
+    detail: str = "",
 ) -> str:
-    """Make a random single-use code valid for 7 days. Only its hash is stored: show it once."""
+    """Make a random single-use code valid for 7 days. Only its hash is stored: show it once.
+    One audit row records it; ``detail`` names whose code it is."""
     at = at or now()
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     with transaction(db):
@@ -295,7 +297,7 @@ def issue_code(
                 stamp(at + CODE_LIFETIME),
             ],
         )
-        audit.record(db, actor, f"issue_code:{purpose}", patient_id=patient_id)
+        audit.record(db, actor, f"issue_code:{purpose}", patient_id=patient_id, detail=detail)
     return format_code(raw)
 
 

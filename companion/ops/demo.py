@@ -131,7 +131,7 @@ def _teen(db, rng, i, clinicians, password, today, count, days, demo):
     )
     if i == 1:  # one teen shared by both clinicians, so care teams overlap
         for other in clinicians:
-            patients.add_to_care_team(db, patient.id, other, actor=lead)
+            patients._add_to_care_team(db, patient.id, other, actor=lead)
     accounts.redeem_password_code(db, code, password)
     demo.accounts.append(DemoAccount("teen", username, name, password))
     return patient

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from companion import access, audit, programme
 from companion.access import Permission
-from companion.auth import accounts, sessions
+from companion.auth import accounts
 from companion.db import is_row_id, stamp, transaction
 from companion.errors import AccessDenied, InvalidInput
 from companion.identity import Role, User
@@ -83,10 +83,8 @@ def issue_reset_code(db: Database, actor: User, target_id: int) -> str:
         raise AccessDenied(access.DENIED)
     purpose = "activate" if not _has_password(db, target_id) else "reset"
     with transaction(db):
-        code = accounts.issue_code(db, purpose, actor=actor, user_id=target_id)
-        audit.record(
-            db, actor, f"code_for:{purpose}", detail=f"{target.role.value} {target.username}"
-        )
+        detail = f"{target.role.value} {target.username}"
+        code = accounts.issue_code(db, purpose, actor=actor, user_id=target_id, detail=detail)
         if actor.role is Role.ADMIN and purpose == "reset":
             add_notice(db, target_id, "password_reset", actor)
     return code
@@ -115,7 +113,7 @@ def issue_family_code(db: Database, actor: User, patient_id: int) -> str:
 
 def set_active(db: Database, actor: User, target_id: int, active: bool) -> None:
     access.require_live_role(db, actor, Role.ADMIN)
-    accounts.set_active(db, target_id, active, actor=actor)
+    accounts._set_active(db, target_id, active, actor=actor)
 
 
 def active_members(db: Database, patient_id: int) -> int:
@@ -130,9 +128,7 @@ def active_members(db: Database, patient_id: int) -> int:
 def admin_may_add(db: Database, actor: User | None, patient_id: int) -> bool:
     """An admin adds to a care team only when nobody active is left on it (the teen would
     otherwise have no one); the patient page then says so."""
-    if actor is None or actor.role is not Role.ADMIN or not is_row_id(patient_id):
-        return False
-    if not sessions.still_valid(db, actor):
+    if not is_row_id(patient_id) or not access.may_act_as(db, actor, Role.ADMIN):
         return False
     return patients.find_patient(db, patient_id) is not None and not active_members(db, patient_id)
 
@@ -150,7 +146,7 @@ def add_to_care_team(db: Database, actor: User, patient_id: int, clinician_id: i
         clinician = accounts.find_user(db, clinician_id)
         if clinician is None or clinician.role is not Role.CLINICIAN or not clinician.active:
             raise InvalidInput("care_team", "Please choose an active clinician.")
-        patients.add_to_care_team(db, patient_id, clinician, actor=actor)
+        patients._add_to_care_team(db, patient_id, clinician, actor=actor)
         if by_admin:
             audit.record(
                 db,

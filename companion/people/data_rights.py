@@ -22,10 +22,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from companion import audit
-from companion.auth import sessions
+from companion import access, audit
 from companion.db import transaction
-from companion.errors import AccessDenied, InvalidInput
+from companion.errors import InvalidInput
 from companion.identity import Role, User
 
 
@@ -207,10 +206,7 @@ def _rows(db: Database, table: Table, params: dict) -> tuple[list[str], list[dic
 
 def export_zip(db: Database, user: User | None, *, today: date) -> bytes:
     """Everything the app holds about ``user`` (a teen or a parent, active)."""
-    if user is None or not user.active or user.role not in (Role.TEEN, Role.PARENT):
-        raise AccessDenied("Only teens and parents download their own data here.")
-    if not sessions.still_valid(db, user):  # re-read now, not the page's copy of the user
-        raise AccessDenied("Only teens and parents download their own data here.")
+    access.require_live_role(db, user, Role.TEEN, Role.PARENT)  # re-read now, not the page's
     params = {"user": user.id, "patient": None}
     tables = PARENT_TABLES
     if user.role is Role.TEEN:
@@ -256,10 +252,7 @@ def delete_patient(db: Database, admin: User | None, patient_id: int, typed: str
     sessions); the audit log keeps one row saying that it happened, with no clinical content.
     Returns the username deleted.
     """
-    if admin is None or not admin.active or admin.role is not Role.ADMIN:
-        raise AccessDenied("Only an admin can delete a record.")
-    if not sessions.still_valid(db, admin):
-        raise AccessDenied("Only an admin can delete a record.")
+    access.require_live_role(db, admin, Role.ADMIN)
     row = db.execute(
         "SELECT p.id, u.id AS user_id, u.username FROM patients p JOIN users u"
         " ON u.id = p.user_id WHERE p.id = ?",

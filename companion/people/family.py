@@ -95,8 +95,7 @@ def save_parent_check(
     db: Database, parent: User, patient_id: int, *, ratings: dict, note: str, today: date
 ) -> None:
     """The parent's weekly check: how the teen managed school, activities and exercise."""
-    if parent is None or parent.role is not Role.PARENT:
-        raise access.AccessDenied(access.DENIED)
+    access.require_live_role(db, parent, Role.PARENT)
     patient = access.require(db, parent, Permission.VIEW_FUNCTION, patient_id)
     values = {}
     for area in CHECK_AREAS:

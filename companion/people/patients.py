@@ -120,8 +120,9 @@ def enrol_teen(
 
     Returns the patient and the one-time activation code (shown once, stored hashed).
     """
-    if clinician.role is not Role.CLINICIAN:
-        raise InvalidInput("role", "Only clinicians enrol teens.")
+    from companion import access  # access reads patients; importing it here avoids a cycle
+
+    access.require_live_role(db, clinician, Role.CLINICIAN)
     clean_display_name(display_name)
     year = clean_birth_year(birth_year, today)
     discharge = clean_discharge_date(discharged_on, today)
@@ -304,7 +305,9 @@ def patients_of_user(db: Database, user_id: int) -> list[int]:
     return [r["id"] for r in rows]
 
 
-def add_to_care_team(db: Database, patient_id: int, clinician: User, *, actor: User) -> None:
+def _add_to_care_team(db: Database, patient_id: int, clinician: User, *, actor: User) -> None:
+    """Unchecked: the caller has decided ``actor`` may do this (account_admin.add_to_care_team
+    for people, the demo builder for itself)."""
     if clinician.role is not Role.CLINICIAN:
         raise InvalidInput("clinician", "Only clinicians join a care team.")
     with transaction(db):
