@@ -35,9 +35,6 @@ st.caption("Your favourites come first. Tap the star to add one.")
 def breathing_pacer(pacer: dict, key: str) -> None:
     """Counts in and out on screen while it runs."""
     started = st.session_state.get(key)
-    inhale, hold = pacer.get("inhale", 4), pacer.get("hold", 0)
-    exhale, rounds = pacer.get("exhale", 6), pacer.get("rounds", 6)
-    cycle = inhale + hold + exhale
     if started is None:
         st.button(
             "Start the pacer",
@@ -45,20 +42,13 @@ def breathing_pacer(pacer: dict, key: str) -> None:
             on_click=lambda: st.session_state.__setitem__(key, time.monotonic()),
         )
         return
-    elapsed = int(time.monotonic() - started)
-    if elapsed >= cycle * rounds:
+    step = practices.pacer_step(pacer, int(time.monotonic() - started))
+    if step is None:
         st.success("Done. Notice how your body feels now.")
         st.button("Again", key=f"{key}_again", on_click=lambda: st.session_state.pop(key, None))
         return
-    second = elapsed % cycle
-    if second < inhale:
-        word, count = "Breathe in", second + 1
-    elif second < inhale + hold:
-        word, count = "Hold", second - inhale + 1
-    else:
-        word, count = "Breathe out", second - inhale - hold + 1
-    st.markdown(f"### {word} … {count}")
-    st.progress((elapsed + 1) / (cycle * rounds), text=f"Round {elapsed // cycle + 1} of {rounds}")
+    st.markdown(f"### {step.word} … {step.count}")
+    st.progress(step.done_fraction, text=f"Round {step.round} of {step.rounds}")
     st.button("Stop", key=f"{key}_stop", on_click=lambda: st.session_state.pop(key, None))
 
 

@@ -53,3 +53,26 @@ def test_a_bad_practice_file_is_reported_not_fatal(tmp_path):
     found, problems = practices.load_practices(tmp_path)
     assert [p.key for p in found] == ["a"]
     assert sorted(p.split(":")[0] for p in problems) == ["bad.md", "evil.md"]
+
+
+def test_the_pacer_counts_each_phase_by_hand():
+    pacer = {"inhale": 4, "hold": 2, "exhale": 6, "rounds": 2}  # 12 s a round, 24 s in all
+    seen = {
+        t: (s.word, s.count, s.round, s.done_fraction)
+        for t in (0, 3, 4, 5, 6, 11, 12, 23)
+        if (s := practices.pacer_step(pacer, t))
+    }
+    assert seen == {
+        0: ("Breathe in", 1, 1, 1 / 24),
+        3: ("Breathe in", 4, 1, 4 / 24),
+        4: ("Hold", 1, 1, 5 / 24),
+        5: ("Hold", 2, 1, 6 / 24),
+        6: ("Breathe out", 1, 1, 7 / 24),
+        11: ("Breathe out", 6, 1, 12 / 24),
+        12: ("Breathe in", 1, 2, 13 / 24),
+        23: ("Breathe out", 6, 2, 1.0),
+    }
+    assert practices.pacer_step(pacer, 24) is None  # done
+    assert practices.pacer_step({}, 4).word == "Breathe out"  # defaults: in 4, no hold
+    assert practices.pacer_step({}, 60) is None  # 6 rounds of 10 s
+    assert practices.pacer_step({"inhale": 0, "exhale": 0}, 0) is None  # nothing to count

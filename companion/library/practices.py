@@ -86,3 +86,32 @@ def plain_text(markdown: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"^\s*(#+|[-*]|\d+\.)\s*", "", text, flags=re.M)
     return re.sub(r"[*_`>]", "", text)
+
+
+@dataclass(frozen=True)
+class PacerStep:
+    """What the breathing pacer shows ``elapsed`` whole seconds after it started."""
+
+    word: str  # "Breathe in", "Hold" or "Breathe out"
+    count: int  # the second within that phase, from 1
+    round: int  # from 1
+    rounds: int
+    done_fraction: float  # of the whole run, for the progress bar
+
+
+def pacer_step(pacer: dict, elapsed: int) -> PacerStep | None:
+    """The pacer's phase and count at ``elapsed`` seconds; None once every round is done.
+    Defaults: in 4, hold 0, out 6, 6 rounds."""
+    inhale, hold = pacer.get("inhale", 4), pacer.get("hold", 0)
+    exhale, rounds = pacer.get("exhale", 6), pacer.get("rounds", 6)
+    cycle = inhale + hold + exhale
+    if cycle <= 0 or elapsed < 0 or elapsed >= cycle * rounds:
+        return None
+    second = elapsed % cycle
+    if second < inhale:
+        word, count = "Breathe in", second + 1
+    elif second < inhale + hold:
+        word, count = "Hold", second - inhale + 1
+    else:
+        word, count = "Breathe out", second - inhale - hold + 1
+    return PacerStep(word, count, elapsed // cycle + 1, rounds, (elapsed + 1) / (cycle * rounds))

@@ -4,6 +4,7 @@ value writes nothing, and yesterday can be filled in afterwards."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -206,3 +207,41 @@ def test_a_signed_out_visitor_at_a_pages_address_gets_the_sign_in_form(teen_serv
     expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
     expect(phone.get_by_text("Page not found")).to_have_count(0)
     expect(phone.get_by_role("heading", name="My goals")).to_have_count(0)
+
+
+def test_the_breathing_pacer_counts_without_movement_when_motion_is_reduced(teen_server, browser):
+    """WCAG 2.3.3: with the phone set to reduce motion, the pacer still counts, and nothing
+    on the page slides or animates (every transition and animation lasts 0 s)."""
+    from tests.browser.conftest import PHONE
+
+    server, passwords, _, _ = teen_server
+    context = browser.new_context(**PHONE, reduced_motion="reduce")
+    page = context.new_page()
+    try:
+        sign_in(page, server.url, "maya", passwords["maya"])
+        expect(page.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
+        _quick(page, "More").click()
+        page.get_by_test_id("stMain").get_by_role("link", name="Toolbox").click()
+        expect(page.get_by_role("heading", name="Coping toolbox")).to_be_visible(timeout=T)
+        page.get_by_text("Practise: Belly breathing").click()
+        page.get_by_role("button", name="Start the pacer").click()
+        # in for 4 s, then out for 6 s (windows wide enough for a busy machine)
+        breathe_in = re.compile(r"^Breathe in … [1-4]$")
+        expect(page.get_by_role("heading", name=breathe_in)).to_be_visible(timeout=T)
+        breathe_out = re.compile(r"^Breathe out … [1-6]$")
+        expect(page.get_by_role("heading", name=breathe_out)).to_be_visible(timeout=T)
+        moving = page.evaluate(
+            """() => [...document.querySelectorAll('*')].filter(e => {
+                const s = getComputedStyle(e);
+                const long = v => v.split(',').some(d => parseFloat(d) > 0);
+                return long(s.transitionDuration) || (s.animationName !== 'none'
+                    && long(s.animationDuration));
+            }).map(e => e.tagName + '.' + e.className).slice(0, 5)"""
+        )
+        assert moving == []
+        shot(page, "pacer-reduced-motion-phone")
+        page.get_by_role("button", name="Stop").click()
+        expect(page.get_by_role("button", name="Start the pacer")).to_be_visible(timeout=T)
+        no_script_errors(page)
+    finally:
+        context.close()
