@@ -138,10 +138,7 @@ def load(
             rows,
             outcomes,
             versions,
-            metrics.questionnaire_series(
-                questionnaires.list_responses(db, patient.id, questionnaires.FDI_ID),
-                discharged_on=patient.discharged_on,
-            ),
+            fdi,  # read above: the care team sees pain, so the series is the whole one
             today=today,
             discharged_on=patient.discharged_on,
             thresholds=thresholds,

@@ -1,6 +1,6 @@
 """Every page of every role at 390×844 in real chromium, taken from the navigation: the
 sidebar lists exactly the role's pages, and each page opens with its heading, help now in
-the sidebar, no error, nothing wider than the screen (no sideways scrolling), and no serious
+the sidebar, one h1, no error, nothing wider than the screen (no sideways scrolling), and no serious
 or critical WCAG 2.1 A/AA violation found by axe-core."""
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ def test_every_page_fits_a_phone(demo_server, phone, username):
             " ...[...document.querySelectorAll('[data-testid=stMain]')].map(e => e.scrollWidth))"
         )
         assert wide <= 392, (spec.path, wide)
+        h1 = phone.locator("[data-testid=stMain] h1").count()
+        if h1 != 1:  # headings form an outline: one title per page
+            problems.append(f"{stem}: {h1} h1 headings")
         shot(phone, f"phone-{username}-{stem}")
         problems += [f"{stem}: {v}" for v in serious_axe_violations(phone)]
     assert not problems, "\n".join(problems)
