@@ -468,3 +468,17 @@ def m010_account_notices(db: Database) -> None:
         CREATE INDEX account_notices_user ON account_notices(user_id, dismissed_at);
         """,
     )
+
+
+@migrations()
+def m011_drop_old_lock_columns(db: Database) -> None:
+    """``users.failed_logins`` and ``users.locked_until`` were the first lockout. Sign-in
+    throttling moved to ``sign_in_throttle`` (m009) and nothing reads them any more; a
+    column nobody reads but some code still writes looked like a lock that works."""
+    _run(
+        db,
+        """
+        ALTER TABLE users DROP COLUMN failed_logins;
+        ALTER TABLE users DROP COLUMN locked_until;
+        """,
+    )

@@ -40,6 +40,21 @@ def test_a_database_that_ran_the_coping_index_under_its_old_name_upgrades(tmp_pa
     assert indexes.count("coping_uses_patient_id") == 1
 
 
+def test_the_old_lock_columns_go_and_the_accounts_stay(tmp_path):
+    old = dbmod.connect(tmp_path / "old.db")
+    dbmod.migrations.apply(old, stop_before="m011_drop_old_lock_columns")
+    old.execute(
+        "INSERT INTO users (username, password_hash, role, display_name, failed_logins,"
+        " locked_until, created_at) VALUES ('sam', 'h', 'teen', 'Sam', 4, '2026-01-01', 'now')"
+    )
+    old.conn.commit()
+    dbmod.migrations.apply(old)
+    assert "failed_logins" not in old["users"].columns_dict
+    assert "locked_until" not in old["users"].columns_dict
+    row = old.execute("SELECT username, password_hash, role, display_name FROM users").fetchall()
+    assert row == [("sam", "h", "teen", "Sam")]
+
+
 def test_transaction_rolls_back_everything_on_error(db):
     try:
         with dbmod.transaction(db):

@@ -132,7 +132,7 @@ def find_user_by_username(db: Database, username: str) -> User | None:
 
 def list_users(db: Database, *, role: Role | str | None = None) -> list[dict]:
     sql = (
-        "SELECT id, username, display_name, role, active, locked_until, created_at,"
+        "SELECT id, username, display_name, role, active, created_at,"
         " password_hash IS NOT NULL AS has_password FROM users"
     )
     params: list = []
@@ -151,7 +151,7 @@ def _set_active(db: Database, user_id: int, active: bool, *, actor: User) -> Non
         if target.id == actor.id and not active:
             raise InvalidInput("active", "You can't deactivate your own account.")
         db.execute(
-            "UPDATE users SET active = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+            "UPDATE users SET active = ? WHERE id = ?",
             [int(active), user_id],
         )
         if not active:
@@ -243,8 +243,7 @@ def _set_password(db: Database, user_id: int, new: str, *, user_inputs: list[str
     new_hash = passwords.hash_password(new)
     with transaction(db):
         db.execute(
-            "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0,"
-            " locked_until = NULL WHERE id = ?",
+            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
             [new_hash, stamp(), user_id],
         )
         sessions.revoke_all(db, user_id)
