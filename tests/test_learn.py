@@ -137,6 +137,33 @@ def test_the_programme_folder_adds_and_replaces_and_reports_bad_files(tmp_path):
     assert articles.load_library(tmp_path / "missing").articles == LIBRARY.articles
 
 
+def reviewed(folder, name, by, on):
+    write(folder, name, title=f"Reviewed {name}")
+    text = (folder / f"{name}.md").read_text()
+    text = text.replace('reviewed_by: ""', f"reviewed_by: {by}")
+    (folder / f"{name}.md").write_text(text.replace('reviewed_on: ""', f"reviewed_on: {on}"))
+
+
+def test_a_review_needs_a_name_and_a_past_date(tmp_path):
+    tomorrow = date.today() + timedelta(days=1)
+    reviewed(tmp_path, "done", "Dr. Lee, psychologist", "2026-11-30")  # unquoted: YAML date
+    reviewed(tmp_path, "quoted", "Sam Park, PT", '"2026-10-01"')
+    reviewed(tmp_path, "no-date", "Dr. Lee", '""')
+    reviewed(tmp_path, "no-name", '""', "2026-11-30")
+    reviewed(tmp_path, "future", "Dr. Lee", tomorrow.isoformat())
+    reviewed(tmp_path, "not-a-date", "Dr. Lee", "last spring")
+    library = articles.load_library(tmp_path)
+    done, quoted = library.articles["done"], library.articles["quoted"]
+    assert (done.reviewed_by, done.reviewed_on) == ("Dr. Lee, psychologist", "2026-11-30")
+    assert (quoted.reviewed_by, quoted.reviewed_on) == ("Sam Park, PT", "2026-10-01")
+    problems = {name: p for p in library.problems for name in [p.split(": ")[1]]}
+    assert "go together" in problems["no-date.md"] and "go together" in problems["no-name.md"]
+    assert "has not come yet" in problems["future.md"]
+    assert "YYYY-MM-DD" in problems["not-a-date.md"]
+    for slug in ("no-date", "no-name", "future", "not-a-date"):
+        assert slug not in library.articles
+
+
 def test_an_edited_override_file_is_read_again(tmp_path):
     write(tmp_path, "extra", title="Before")
     assert articles.load_library(tmp_path).articles["extra"].title == "Before"

@@ -139,10 +139,29 @@ def parse_article(path: Path, *, origin: str = "built-in") -> Article:
         summary=_text(meta, "summary"),
         body=body,
         sources=tuple(s.strip() for s in sources),
-        reviewed_by=_text(meta, "reviewed_by", required=False),
-        reviewed_on=_text(meta, "reviewed_on", required=False),
         origin=origin,
+        **_review(meta),
     )
+
+
+def _review(meta: dict) -> dict[str, str]:
+    """Who reviewed the article for the programme and when: both or neither, and the date a
+    real day that has come (a file saying it was reviewed next month is wrong)."""
+    when = meta.get("reviewed_on")
+    if isinstance(when, date):  # YAML reads an unquoted 2026-11-30 as a date
+        when = when.isoformat()
+    by = _text(meta, "reviewed_by", required=False)
+    when = _text({"reviewed_on": when}, "reviewed_on", required=False)
+    if bool(by) != bool(when):
+        raise ValueError("'reviewed_by' and 'reviewed_on' go together: fill both or neither")
+    if when:
+        try:
+            day = date.fromisoformat(when)
+        except ValueError:
+            raise ValueError("'reviewed_on' must be a date written as YYYY-MM-DD") from None
+        if day > date.today():
+            raise ValueError("'reviewed_on' is a date that has not come yet")
+    return {"reviewed_by": by, "reviewed_on": when}
 
 
 def _load_folder(folder: Path, origin: str) -> tuple[list[Article], list[str]]:
