@@ -88,7 +88,7 @@ class Row:
 def build(teens: int, days: int, clinicians: int, parents: int, seed: int) -> tuple[Path, dict]:
     """The bench database for these parameters, built once and then reused from the cache."""
     today = programme.local_today(programme.DEFAULTS)
-    migrations = len(dbmod.migrations._migrations)
+    migrations = len(dbmod.migration_names())
     key = f"t{teens}-d{days}-c{clinicians}-p{parents}-s{seed}-m{migrations}-{today}"
     path = CACHE / f"{key}.db"
     meta_path = CACHE / f"{key}.json"
