@@ -34,3 +34,13 @@ def content_base() -> Path:
     """The one directory the programme's article and questionnaire folders must sit under:
     ``COMPANION_CONTENT_BASE`` or the ``content/`` folder beside the code."""
     return Path(os.environ.get("COMPANION_CONTENT_BASE") or CONTENT_DIR).resolve()
+
+
+def folder_signature(folder: Path, pattern: str) -> tuple:
+    """Changes whenever a file matching ``pattern`` in the folder is added, removed or
+    edited: a cache key, so content folders are parsed again only when they change."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob(pattern))
+    )

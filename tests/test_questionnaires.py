@@ -603,3 +603,20 @@ def test_saving_any_answers_stores_one_complete_row_or_changes_nothing(world, db
     stored = json.loads(row["answers"])
     assert set(stored) == set(FUNCTION_KEYS) and row["score"] == sum(stored.values())
     assert row["band"] == qn.band(q, row["score"])
+
+
+def test_a_folder_is_parsed_again_only_when_a_file_changes(tmp_path):
+    shutil.copy(FIXTURES / "good-single.json", tmp_path / "one.json")
+    first, _ = qn.load_folder(tmp_path)
+    parsed_before = qn._parsed.cache_info().misses
+    again, _ = qn.load_folder(tmp_path)
+    assert again == first and qn._parsed.cache_info().misses == parsed_before  # from the cache
+    again.clear()  # a caller's copy: clearing it leaves the cache whole
+    assert qn.load_folder(tmp_path)[0] == first
+    data = json.loads((tmp_path / "one.json").read_text())
+    data["title"] = "A changed title for the test"
+    (tmp_path / "one.json").write_text(json.dumps(data))
+    changed, _ = qn.load_folder(tmp_path)
+    assert [q.title for q in changed.values()] == ["A changed title for the test"]
+    (tmp_path / "two.json").write_text("{not json")
+    assert any("two.json" in p for p in qn.load_folder(tmp_path)[1])

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -345,12 +346,19 @@ def _read(file: Path) -> str:
 
 
 def load_folder(folder: str | Path | None) -> tuple[dict[str, Questionnaire], list[str]]:
-    """The good definitions in ``folder`` by id, and one message per file that was skipped."""
-    found: dict[str, Questionnaire] = {}
-    problems: list[str] = []
+    """The good definitions in ``folder`` by id, and one message per file that was skipped.
+    A folder is parsed again only when a file in it is added, removed or edited."""
     path = Path(folder) if folder else None
     if path is None or not path.is_dir():
-        return found, problems
+        return {}, []
+    found, problems = _parsed(path.resolve(), config.folder_signature(path, "*.json"))
+    return dict(found), list(problems)
+
+
+@cache
+def _parsed(path: Path, signature: tuple) -> tuple[tuple, tuple[str, ...]]:
+    found: dict[str, Questionnaire] = {}
+    problems: list[str] = []
     for file in sorted(path.glob("*.json")):
         try:
             q = parse(_read(file), file.name)
@@ -361,7 +369,7 @@ def load_folder(folder: str | Path | None) -> tuple[dict[str, Questionnaire], li
             problems.append(f"{file.name}: the id '{q.id}' is already used by {found[q.id].source}")
             continue
         found[q.id] = q
-    return found, problems
+    return tuple(found.items()), tuple(problems)
 
 
 def load_all(extra_folder: str | Path | None = None) -> tuple[dict[str, Questionnaire], list[str]]:

@@ -178,15 +178,6 @@ def _load_folder(folder: Path, origin: str) -> tuple[list[Article], list[str]]:
     return found, problems
 
 
-def _signature(folder: Path) -> tuple:
-    """Changes whenever a file in the folder is added, removed or edited."""
-    if not folder.is_dir():
-        return ()
-    return tuple(
-        (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.md"))
-    )
-
-
 @cache
 def _built_in(root: Path) -> tuple[tuple[Article, ...], tuple[str, ...]]:
     articles: list[Article] = []
@@ -218,7 +209,7 @@ def load_library(
         articles[article.slug] = article
     if programme_folder:
         folder = Path(programme_folder)
-        extra, bad = _programme(folder, _signature(folder))
+        extra, bad = _programme(folder, config.folder_signature(folder, "*.md"))
         problems += [f"programme folder: {p}" for p in bad]
         for article in extra:
             articles[article.slug] = article
