@@ -60,10 +60,17 @@ if article is not None:
         "I've read this",
         value=article.slug in read,
         key=f"read_{article.slug}",
-        on_change=lambda: articles.mark_read(
-            ui.db(), user, article.slug, read=bool(st.session_state[f"read_{article.slug}"])
+        on_change=ui.run_action,  # re-checks the session when the tap arrives
+        args=(
+            f"read_{article.slug}",
+            lambda: articles.mark_read(
+                ui.db(), user, article.slug, read=bool(ui.value(f"read_{article.slug}"))
+            ),
+            ui.drawn_for(),
         ),
     )
+    ui.form_error()
+    ui.field_error("article")
     related = [library.articles[s] for s in article.links if s in library.articles]
     if related:
         st.markdown("**Read next**")

@@ -244,6 +244,19 @@ def test_the_learn_page_lists_filters_searches_and_opens_an_article(world, db):
     assert articles.read_slugs(db, world.teen_users[0]) == {"sleep"}
 
 
+def test_marking_read_after_signing_out_elsewhere_saves_nothing(world, db):
+    from companion.auth import sessions
+
+    teen = world.teen_users[0]
+    at = app(teen, db, page="pages/learn.py", article="sleep")
+    assert not at.exception
+    sessions.revoke(db, at.session_state[ui.TOKEN_KEY])  # signed out in another tab
+    at.toggle(key="read_sleep").set_value(True).run()
+    assert not at.exception
+    assert articles.read_slugs(db, teen) == set()
+    assert ui.SIGNED_OUT in texts(at)
+
+
 def test_an_override_with_html_shows_as_typed_and_admins_see_bad_files(
     world, db, tmp_path, monkeypatch
 ):
