@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from companion import db as dbmod
 from tests.browser.conftest import no_script_errors, shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -29,3 +30,15 @@ def test_a_teen_finds_and_reads_an_article_on_a_phone(demo_server, phone):
     shot(phone, "learn-article-phone")
     phone.get_by_role("button", name="← All articles").click()
     expect(phone.get_by_text("· read").first).to_be_visible(timeout=T)
+    database = dbmod.connect(server.db_path)
+    try:
+        saved = [
+            slug
+            for (slug,) in database.execute(
+                "SELECT r.slug FROM article_reads r JOIN users u ON u.id = r.user_id"
+                " WHERE u.username = 'maya'"
+            )
+        ]
+    finally:
+        database.close()
+    assert saved == ["skill-breathing"]  # the one article she marked, saved as hers
