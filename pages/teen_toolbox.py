@@ -31,17 +31,24 @@ ordered = sorted(skills, key=lambda s: (s not in favourites, skills.index(s)))
 st.caption("Your favourites come first. Tap the star to add one.")
 
 
-@st.fragment(run_every=1)
 def breathing_pacer(pacer: dict, key: str) -> None:
-    """Counts in and out on screen while it runs."""
-    started = st.session_state.get(key)
-    if started is None:
+    """A Start button; once started, a count that ticks every second. Only the running
+    count reruns each second, so a tap on Start is never lost to a tick."""
+    if key not in st.session_state:
         st.button(
             "Start the pacer",
             key=f"{key}_start",
             on_click=lambda: st.session_state.__setitem__(key, time.monotonic()),
         )
-        return
+    else:
+        _running_pacer(pacer, key)
+
+
+@st.fragment(run_every=1)
+def _running_pacer(pacer: dict, key: str) -> None:
+    started = st.session_state.get(key)
+    if started is None:  # stopped from inside the count: draw the whole page again
+        st.rerun()
     step = practices.pacer_step(pacer, int(time.monotonic() - started))
     if step is None:
         st.success("Done. Notice how your body feels now.")
