@@ -8,7 +8,7 @@ PORT    ?= 8501
 # measured 338 s of pytest against 404 s with loadfile on this 2-core machine.
 WORKERS ?= 2
 
-.PHONY: run test test-fast demo migrate lint format bench chromium clean
+.PHONY: run test test-fast shots demo migrate lint format bench chromium clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found; set PY=...)"; exit 1; }
@@ -48,6 +48,11 @@ test: $(VENV)/.dev chromium
 # The unit and AppTest layers only (no browser, no multi-process durability runs): a minute or so.
 test-fast: $(VENV)/.dev
 	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal --ignore=tests/browser --ignore=tests/test_durability.py
+
+# The browser tests again, writing a full-page screenshot at each step to
+# tests/browser/screenshots/ (git-ignored) for a person to look at.
+shots: $(VENV)/.dev chromium
+	COMPANION_SHOTS=1 $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal tests/browser
 
 # Speed at programme scale (bench/README.md): 500 teens x 730 days, built once and cached.
 bench: $(VENV)/.dev chromium

@@ -5,8 +5,8 @@ browser posts here. Run with ``streamlit run asgi.py`` (``make run`` does).
 
 ``Guard`` wraps every request: it refuses a websocket upgrade from another origin (a page
 elsewhere could otherwise open the app's websocket with the visitor's cookie), adds the
-security headers to every response, and serves ``/media`` downloads only to a signed-in
-browser, never cached.
+security headers to every response, and serves ``/media`` downloads only to the live
+session that made them (``companion/ui/downloads.py``), never cached.
 """
 
 from __future__ import annotations
@@ -22,9 +22,19 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit.runtime.pages_manager import PagesManager
 
 from companion import config
 from companion.auth import signin
+from companion.ui import downloads
+
+# app.py runs first on every page. Streamlit takes a folder named pages/ beside the main
+# script for an old-style multipage app until some session's run of app.py reaches
+# st.navigation: until then (after every restart) a visitor who opened a link to a page ran
+# that page's script alone, without the house style, the sidebar's "Help now" or the role's
+# navigation (the sidebar listed every file in pages/), and so did every visitor after them
+# until someone opened the root. Set once here, before any session starts.
+PagesManager.uses_pages_directory = False
 
 MAX_BODY = 4096
 
@@ -203,7 +213,9 @@ class Guard:
         if media:
             added["cache-control"] = "no-store"
             cookie = _cookie_value(Headers(scope=scope).get("cookie"), config.SESSION_COOKIE)
-            if not await run_in_threadpool(signin.signed_in, cookie):
+            file_id = scope["path"].rsplit("/", 1)[-1].split(".", 1)[0]
+            signed_in = await run_in_threadpool(signin.signed_in, cookie)
+            if not signed_in or not downloads.may_fetch(file_id, cookie):
                 response = PlainTextResponse("Please sign in again to download this.", 403)
                 response.headers.update(added)
                 await response(scope, receive, send)

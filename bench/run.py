@@ -41,15 +41,27 @@ from companion.people import patients
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
 
-# page label, script, who opens it, target p95 (ms)
+
+def _since_discharge(at) -> None:
+    """The follow-up's longest period: the one a clinician opens for a first review."""
+    at.segmented_control(key="followup_period").set_value("Since discharge")
+
+
+# page label, script, who opens it, target p95 (ms), what the person does before the timing
 PAGES = (
-    ("teen check-in", "pages/teen_home.py", "teen", 100),
-    ("home exercises", "pages/teen_exercises.py", "teen", 100),
-    ("my progress", "pages/teen_progress.py", "teen", 100),
-    ("parent dashboard", "pages/parent_overview.py", "parent", 100),
-    ("clinician panel", "pages/clinician_patients.py", "clinician", 200),
-    ("follow-up (since discharge)", "pages/clinician_followup.py", "clinician", 150),
-    ("learn", "pages/learn.py", "teen", 100),
+    ("teen check-in", "pages/teen_home.py", "teen", 100, None),
+    ("home exercises", "pages/teen_exercises.py", "teen", 100, None),
+    ("my progress", "pages/teen_progress.py", "teen", 100, None),
+    ("parent dashboard", "pages/parent_overview.py", "parent", 100, None),
+    ("clinician panel", "pages/clinician_patients.py", "clinician", 200, None),
+    (
+        "follow-up (since discharge)",
+        "pages/clinician_followup.py",
+        "clinician",
+        150,
+        _since_discharge,
+    ),
+    ("learn", "pages/learn.py", "teen", 100, None),
 )
 REPORT_TARGET_MS = 1000
 SAVE_TARGET_MS = 20
@@ -149,13 +161,12 @@ def people(database, meta: dict) -> dict:
 # --- SQL capture: every statement a page runs, replayed alone -----------------------------
 
 _recording: list[str] | None = None
-_connect = sqlite3.connect
 
 
-def _traced_connect(*args, **kwargs):
-    conn = _connect(*args, **kwargs)
-    conn.set_trace_callback(lambda sql: _recording.append(sql) if _recording is not None else 0)
-    return conn
+def _record(sql: str) -> None:
+    """Given every statement (``db.watching_sql``); kept while a page's run is recorded."""
+    if _recording is not None:
+        _recording.append(sql)
 
 
 def sql_time(path: Path, statements: list[str], repeats: int = 7) -> float:
@@ -163,7 +174,7 @@ def sql_time(path: Path, statements: list[str], repeats: int = 7) -> float:
     reads = [s for s in statements if s.lstrip()[:6].upper() in ("SELECT", "WITH S")]
     if not reads:
         return 0.0
-    conn = _connect(str(path))
+    conn = sqlite3.connect(str(path))
     try:
         for sql in reads:  # warm the page cache
             conn.execute(sql).fetchall()
@@ -186,11 +197,13 @@ def p95(values: list[float]) -> float:
 # --- the measurements -----------------------------------------------------------------------
 
 
-def time_page(path: Path, database, who, script: str, runs: int, **query) -> tuple:
+def time_page(database, who, script: str, runs: int, setup=None, **query) -> tuple:
+    """Warm run times of ``script`` opened by ``who`` (after ``setup(at)``, if any), the SQL
+    one cold run of it needs, and that cold run's time."""
     global _recording
     import streamlit as st
 
-    from tests.apptest import app
+    from harness.apptest import app
 
     st.cache_data.clear()
     _recording = []
@@ -198,8 +211,9 @@ def time_page(path: Path, database, who, script: str, runs: int, **query) -> tup
     statements, _recording = _recording, None
     if at.exception:
         raise RuntimeError(f"{script} failed: {at.exception}")
-    if script == "pages/clinician_followup.py":
-        at.segmented_control(key="followup_period").set_value("Since discharge").run()
+    if setup is not None:
+        setup(at)
+        at.run()
         st.cache_data.clear()
         _recording = []
         at.run()
@@ -229,7 +243,7 @@ def warm_times(at, runs: int) -> list[float]:
 def time_floor(database, runs: int) -> dict:
     """The cost of a script run with nearly nothing in it (the Help page, signed out): what
     AppTest and Streamlit spend on any page, before its own work."""
-    from tests.apptest import app
+    from harness.apptest import app
 
     times = warm_times(app(None, database, page="pages/help.py"), runs)
     return {"median": statistics.median(times), "p95": p95(times)}
@@ -297,15 +311,12 @@ def server_memory(path: Path, meta: dict, sessions: int) -> dict:
     each signed in as a different teen on their home page."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser.conftest import ARGS, CHROMIUM, PHONE, sign_in, start_server, stop_server
+    from harness.chromium import ARGS, CHROMIUM, PHONE, sign_in
+    from harness.server import start_server, stop_server
 
     work = Path(tempfile.mkdtemp(prefix="bench-server-"))
     copy = work / "companion.db"
-    source = _connect(str(path))
-    target = _connect(str(copy))
-    source.backup(target)
-    source.close()
-    target.close()
+    _copy(path, copy)
     server = start_server(copy, work / "server.log")
     try:
         database = dbmod.connect(copy)
@@ -342,6 +353,14 @@ def server_memory(path: Path, meta: dict, sessions: int) -> dict:
 # --- main -------------------------------------------------------------------------------
 
 
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy of a database file (SQLite's backup, WAL included)."""
+    with sqlite3.connect(str(source)) as a, sqlite3.connect(str(target)) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+
+
 def commit() -> str:
     try:
         out = subprocess.run(
@@ -368,24 +387,18 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     path, meta = build(args.teens, args.days, args.clinicians, args.parents, args.seed)
-    os.environ["COMPANION_DB"] = str(path)
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
-    live = work / "companion.db"  # pages write audit rows and check-ins: work on a copy
-    source, target = _connect(str(path)), _connect(str(live))
-    source.backup(target)
-    source.close()
-    target.close()
-    os.environ["COMPANION_DB"] = str(live)
-    sqlite3.connect = _traced_connect  # records each page's SQL (see sql_time)
-    try:
+    live = Path(tempfile.mkdtemp(prefix="bench-")) / "companion.db"
+    _copy(path, live)  # pages write audit rows and check-ins: work on a copy
+    os.environ["COMPANION_DB"] = str(live)  # the pages' connections (config.db_path)
+    with dbmod.watching_sql(_record):  # each page's SQL, for sql_time
         database = dbmod.connect(live)
         who = people(database, meta)
 
         rows: list[Row] = []
-        for label, script, role, target_ms in PAGES:
+        for label, script, role, target_ms, setup in PAGES:
             query = {"patient": who["followup_patient"].id} if role == "clinician" else {}
             times, statements, cold = time_page(
-                live, database, who[role], script, args.runs, **query
+                database, who[role], script, args.runs, setup, **query
             )
             rows.append(
                 Row(
@@ -411,8 +424,6 @@ def main(argv: list[str] | None = None) -> dict:
                 len(statements),
             )
         )
-    finally:
-        sqlite3.connect = _connect
     floor = time_floor(database, args.runs)
     save = time_save(database, who["teen"], who["teen_patient"], max(args.runs, 20))
     verify = time_verify(max(5, args.runs // 2))

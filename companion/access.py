@@ -39,6 +39,7 @@ class Permission(StrEnum):
     UPDATE_GOALS = "update_goals"
     MANAGE_FAMILY = "manage_family"  # family codes and the teen's password resets
     RECORD_VISIT = "record_visit"  # follow-up visits and the measures taken there (FDI totals)
+    EDIT_POPULATION = "edit_population"  # treatment and population fields for outcomes
 
 
 _RULES: dict[Permission, frozenset[Relation]] = {
@@ -52,6 +53,7 @@ _RULES: dict[Permission, frozenset[Relation]] = {
     Permission.UPDATE_GOALS: frozenset({Relation.OWN, Relation.CARE_TEAM}),
     Permission.MANAGE_FAMILY: frozenset({Relation.CARE_TEAM}),
     Permission.RECORD_VISIT: frozenset({Relation.CARE_TEAM}),
+    Permission.EDIT_POPULATION: frozenset({Relation.CARE_TEAM}),
 }
 
 DENIED = "This isn't available to you."
@@ -214,3 +216,12 @@ def who_reads_checkins(db: Database, patient: Patient) -> str:
         f"Your care team can read everything you write here. {parents}. "
         "Notes and questions are only for you and your care team."
     )
+
+
+OUTCOME_READERS = (Role.CLINICIAN, Role.ADMIN)
+
+
+def require_outcomes_reader(db: Database, user: User | None) -> User:
+    """De-identified programme outcomes (PRODUCT §3): clinicians and admins read them, for
+    the whole programme; teens and parents never."""
+    return require_live_role(db, user, *OUTCOME_READERS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +23,29 @@ from companion import config
 migrations = Migrations("companion")
 
 
+_sql_watcher: Callable[[str], object] | None = None
+
+
+@contextmanager
+def watching_sql(watcher: Callable[[str], object]) -> Iterator[None]:
+    """Call ``watcher`` with every SQL statement run on connections opened meanwhile (the
+    benchmark counts and replays what a page runs; nothing in the app watches)."""
+    global _sql_watcher
+    _sql_watcher = watcher
+    try:
+        yield
+    finally:
+        _sql_watcher = None
+
+
 def connect(path: str | Path | None = None, *, migrate: bool = False) -> Database:
     """Open the database with the settings every connection needs (docs/architecture.md,
     "SQLite settings")."""
     path = Path(path) if path is not None else config.db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
+    if _sql_watcher is not None:
+        conn.set_trace_callback(_sql_watcher)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -480,5 +497,60 @@ def m011_drop_old_lock_columns(db: Database) -> None:
         """
         ALTER TABLE users DROP COLUMN failed_logins;
         ALTER TABLE users DROP COLUMN locked_until;
+        """,
+    )
+
+
+@migrations()
+def m012_checkin_drafts(db: Database) -> None:
+    """What a teen has entered on Today but not saved yet (companion/care/drafts.py), one row
+    per sign-in session, patient and day, so a reload does not wipe it. Never a check-in: no
+    metric or export reads it. It goes when that day is saved, and with its session: signing
+    out or any revocation (the trigger), or the account or record being deleted."""
+    _run(
+        db,
+        """
+        CREATE TABLE checkin_drafts (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, patient_id, day)
+        );
+        CREATE INDEX checkin_drafts_day ON checkin_drafts(patient_id, day);
+        CREATE TRIGGER checkin_drafts_end_with_session AFTER UPDATE OF revoked_at ON sessions
+        WHEN NEW.revoked_at IS NOT NULL
+        BEGIN DELETE FROM checkin_drafts WHERE session_id = NEW.id; END;
+        """,
+    )
+
+
+@migrations()
+def m013_outcome_fields(db: Database) -> None:
+    """What a programme records for its outcomes (companion/people/population.py): per
+    episode the treatment (setting, referral date, admission FDI and pain; ``admitted_on`` was
+    there already), per teen the population fields. Every one may be empty (not recorded) or
+    ``prefer_not_to_say``; none of them reaches a family's screens."""
+    _run(
+        db,
+        """
+        ALTER TABLE episodes ADD COLUMN setting TEXT;
+        ALTER TABLE episodes ADD COLUMN referred_on TEXT;
+        ALTER TABLE episodes ADD COLUMN admission_fdi INTEGER
+            CHECK (admission_fdi BETWEEN 0 AND 60);
+        ALTER TABLE episodes ADD COLUMN admission_pain INTEGER
+            CHECK (admission_pain BETWEEN 0 AND 10);
+        CREATE TABLE population (
+            patient_id INTEGER PRIMARY KEY REFERENCES patients(id) ON DELETE CASCADE,
+            sex_at_birth TEXT,
+            gender_identity TEXT,
+            race_ethnicity TEXT,
+            language TEXT,
+            insurance TEXT,
+            travel_time TEXT,
+            updated_by INTEGER REFERENCES users(id),
+            updated_at TEXT NOT NULL
+        );
         """,
     )

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, object] = {
     "idle_minutes_staff": 30,
     "idle_days_family": 30,
     "require_mfa_staff": False,
+    "programme_code": "",
+    "ethnicity_list": "",
 }
 FLAG_LIMITS = {
     "flag_no_checkin_days": (1, 60, "days without a check-in"),
@@ -55,6 +57,28 @@ LABELS = {
     "idle_minutes_staff": "Sign staff out after this many idle minutes",
     "idle_days_family": "Sign teens and parents out after this many idle days",
 }
+# How the audit log names each setting
+NAMES = {
+    "name": "programme name",
+    "crisis_line": "crisis line",
+    "emergency_number": "emergency number",
+    "clinic_line": "clinic line",
+    "help_text": "help-now text",
+    "timezone": "time zone",
+    "questionnaire_folder": "questionnaire folder",
+    "articles_folder": "articles folder",
+    "share_pain_default": "parents see pain by default",
+    "share_mood_default": "parents see mood by default",
+    "flag_no_checkin_days": "flag: days without a check-in",
+    "flag_adherence_below": "flag: exercise adherence below",
+    "flag_absences": "flag: absences in 10 school days",
+    "flag_fdi_rise": "flag: FDI rise",
+    "idle_minutes_staff": "staff idle minutes",
+    "idle_days_family": "teen and parent idle days",
+    "require_mfa_staff": "two-step sign-in for staff",
+    "programme_code": "programme code for outcome exports",
+    "ethnicity_list": "race and ethnicity list",
+}
 EDITABLE = (
     "name",
     "crisis_line",
@@ -69,6 +93,8 @@ EDITABLE = (
     *FLAG_LIMITS,
     *SESSION_LIMITS,
     "require_mfa_staff",
+    "programme_code",
+    "ethnicity_list",
 )
 _LIMITS = {
     "name": 80,
@@ -76,7 +102,10 @@ _LIMITS = {
     "emergency_number": 20,
     "clinic_line": 120,
     "help_text": 400,
+    "ethnicity_list": 1000,
 }
+# a programme's code in pooled outcomes: 2 to 16 capital letters, digits or hyphens
+PROGRAMME_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,15}")
 
 
 def get_settings(db: Database) -> dict:
@@ -111,6 +140,10 @@ def clean_settings(values: dict) -> dict:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InvalidInput(key, f"Use a whole number of {what} from {low} to {high}.")
             clean[key] = value
+        elif key == "programme_code":
+            clean[key] = clean_programme_code(values[key])
+        elif key == "ethnicity_list":
+            clean[key] = clean_ethnicity_list(values[key])
         elif key in ("share_pain_default", "share_mood_default", "require_mfa_staff"):
             if not isinstance(values[key], bool):
                 raise InvalidInput(key, "Please choose on or off.")
@@ -119,6 +152,34 @@ def clean_settings(values: dict) -> dict:
             required = key in {"name", "crisis_line", "emergency_number"}
             clean[key] = clean_text(values[key], key, max_length=_LIMITS[key], required=required)
     return clean
+
+
+def clean_programme_code(value: object) -> str:
+    """Empty, or 2–16 capital letters, digits and hyphens (lower case is raised)."""
+    code = clean_text(value, "programme_code", max_length=16, required=False).upper()
+    if code and not PROGRAMME_CODE.fullmatch(code):
+        raise InvalidInput(
+            "programme_code", "Use 2 to 16 letters, digits or hyphens, for example HILLSIDE-1."
+        )
+    return code
+
+
+def clean_ethnicity_list(value: object) -> str:
+    """Empty (the US OMB 2024 categories), or the programme's own list, one per line."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("ethnicity_list", "Please enter text here.")
+    lines = [
+        clean_text(line, "ethnicity_list", max_length=80)
+        for line in value.splitlines()
+        if line.strip()
+    ]
+    if len(set(lines)) != len(lines):
+        raise InvalidInput("ethnicity_list", "Each category once, please.")
+    if len(lines) > 20:
+        raise InvalidInput("ethnicity_list", "Up to 20 categories, please.")
+    return "\n".join(lines)
 
 
 def clean_timezone(value: object) -> str:
@@ -152,10 +213,14 @@ def _inside_base(folder: str) -> Path | None:
 
 
 def save_settings(db: Database, values: dict, *, actor: User | None) -> dict:
+    """Save the settings given; the audit row names only those that changed (every key of
+    the form went into it before, so the log could not say what an admin had changed)."""
     clean = clean_settings(values)
     with transaction(db):
+        before = get_settings(db)
+        changed = sorted(key for key, value in clean.items() if before.get(key) != value)
         _write(db, clean)
-        audit.record(db, actor, "programme_settings", detail=",".join(sorted(clean)))
+        audit.record(db, actor, "programme_settings", detail=",".join(changed))
     return get_settings(db)
 
 

@@ -91,4 +91,5 @@ if not user.is_staff:
         file_name=data_rights.export_filename(user, today),
         mime="application/zip",
         key="my_data",
+        on_click="ignore",  # no rerun under the download (it can cancel it)
     )

@@ -39,4 +39,10 @@ st.dataframe(frame.head(500), hide_index=True)
 st.caption(f"{len(entries)} entries (the newest 500 shown; the download holds them all).")
 buffer = io.StringIO()
 frame.to_csv(buffer, index=False)
-st.download_button("Download (CSV)", buffer.getvalue(), file_name="audit-log.csv", mime="text/csv")
+st.download_button(
+    "Download (CSV)",
+    buffer.getvalue(),
+    file_name="audit-log.csv",
+    mime="text/csv",
+    on_click="ignore",  # no rerun under the download (it can cancel it)
+)

@@ -1,5 +1,5 @@
 """Programme settings: name, help-now text, time zone, the programme's own questionnaires and
-articles, flag thresholds and sharing defaults."""
+articles, flag thresholds, sharing defaults and the outcomes' programme code."""
 
 import streamlit as st
 
@@ -71,17 +71,21 @@ for problem in library.problems:
     st.warning(ui.esc(f"Not loaded — {problem}"))
 
 
+# No widget limits on the numbers: a typed value out of range would turn red and quietly
+# keep the old one; the check refuses it with its message (the range is in the help).
 st.subheader("Flags for the care team")
 cols = st.columns(2)
 for n, (key, (low, high, _)) in enumerate(programme.FLAG_LIMITS.items()):
     cols[n % 2].number_input(
-        programme.LABELS[key], low, high, value=int(current[key]), step=1, key=key
+        programme.LABELS[key], value=int(current[key]), step=1, key=key, help=f"{low} to {high}"
     )
     ui.field_error(key)
 st.subheader("Sessions")
 cols = st.columns(2)
 for n, (key, (low, high, _)) in enumerate(programme.SESSION_LIMITS.items()):
-    cols[n].number_input(programme.LABELS[key], low, high, value=int(current[key]), step=1, key=key)
+    cols[n].number_input(
+        programme.LABELS[key], value=int(current[key]), step=1, key=key, help=f"{low} to {high}"
+    )
     ui.field_error(key)
 st.toggle(
     "Require two-step sign-in for clinicians and admins",
@@ -104,6 +108,25 @@ st.toggle(
     value=current["share_mood_default"],
     key="share_mood_default",
 )
+st.subheader("Programme outcomes")
+st.text_input(
+    "Programme code for outcome exports",
+    value=current["programme_code"],
+    max_chars=16,
+    key="programme_code",
+    help="2 to 16 letters, digits or hyphens, e.g. HILLSIDE-1: how pooled outcomes name "
+    "this programme (never a patient).",
+)
+ui.field_error("programme_code")
+st.text_area(
+    "Race and ethnicity list (optional, one per line)",
+    value=current["ethnicity_list"],
+    max_chars=1000,
+    key="ethnicity_list",
+    help="Leave empty for the seven categories of the US standard (OMB SPD 15, 2024). "
+    "Programmes outside the US can list their own.",
+)
+ui.field_error("ethnicity_list")
 
 
 def save() -> bool:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from companion import ui
 from companion.identity import Role
-from companion.people import enrolment, patients
+from companion.people import enrolment, patients, population
 
 user = ui.require_user(Role.CLINICIAN)
 st.title("Enrol a teen")
@@ -46,18 +46,14 @@ if made:
 def baseline(heading: str, prefix: str) -> None:
     """The optional measures at discharge: ``<prefix>_fdi`` and ``<prefix>_pain``."""
     st.markdown(f"**{heading}** (optional)")
+    # no widget limits: a typed 75 would turn red and quietly stay empty; the check refuses
+    # it with its message instead (one validator for the visit, the patient page and here)
     cols = st.columns(2)
     cols[0].number_input(
-        "FDI total (0–60)",
-        0,
-        60,
-        value=None,
-        step=1,
-        key=f"{prefix}_fdi",
-        placeholder="if measured",
+        "FDI total (0–60)", value=None, step=1, key=f"{prefix}_fdi", placeholder="if measured"
     )
     cols[1].number_input(
-        "Pain (0–10)", 0, 10, value=None, step=1, key=f"{prefix}_pain", placeholder="if asked"
+        "Pain (0–10)", value=None, step=1, key=f"{prefix}_pain", placeholder="if asked"
     )
     ui.field_error("fdi_total", "visit_pain")
 
@@ -114,6 +110,9 @@ if kind == "A readmitted teen":
     )
     ui.field_error("discharged_on")
     baseline("Baseline at this discharge", "readmit")
+    with st.expander("For programme outcomes (optional)"):
+        st.caption(population.WHY)
+        ui.treatment_fields("readmit_out", admission_date=False)
 
     def readmit():
         who = ui.value("readmit_who")
@@ -126,6 +125,7 @@ if kind == "A readmitted teen":
             today=today,
             baseline_fdi=ui.value("readmit_fdi"),
             baseline_pain=ui.value("readmit_pain"),
+            treatment=ui.treatment_value("readmit_out"),
         )
 
     ui.action_button("Start the new episode", readmit, key="readmit")
@@ -173,6 +173,10 @@ st.selectbox(
 )
 ui.field_error("diagnosis_group")
 baseline("Baseline at discharge", "baseline")
+with st.expander("For programme outcomes (optional)"):
+    st.caption(population.WHY)
+    ui.treatment_fields("enrol_out")
+    ui.population_fields("enrol_out", ui.settings())
 
 
 def enrol():
@@ -187,6 +191,9 @@ def enrol():
         today=today,
         baseline_fdi=ui.value("baseline_fdi"),
         baseline_pain=ui.value("baseline_pain"),
+        treatment=ui.treatment_value("enrol_out"),
+        population_fields=ui.population_value("enrol_out"),
+        settings=ui.settings(),
     )
 
 

@@ -281,8 +281,9 @@ programme_name = ui.settings()["name"]  # read now: downloads run after this scr
 cols = st.columns(2)
 cols[0].download_button(
     "Daily data (CSV)",
-    lambda: ui.with_db(
-        lambda db: visits.daily_csv(db, user, patient.id, start=period.start, end=period.end)
+    ui.deferred_download(
+        user,
+        lambda db, me: visits.daily_csv(db, me, patient.id, start=period.start, end=period.end),
     ),
     file_name=visits.csv_filename(patient.id, period.start, period.end),
     mime="text/csv",
@@ -291,10 +292,11 @@ cols[0].download_button(
 )
 cols[1].download_button(
     "One-page report (PDF)",
-    lambda: ui.with_db(
-        lambda db: visits.followup_report(
-            db, user, patient.id, p, programme_name=programme_name, today=today
-        )
+    ui.deferred_download(
+        user,
+        lambda db, me: visits.followup_report(
+            db, me, patient.id, p, programme_name=programme_name, today=today
+        ),
     ),
     file_name=visits.report_filename(patient.id, period.start, period.end),
     mime="application/pdf",

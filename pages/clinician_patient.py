@@ -6,7 +6,7 @@ from companion import ui
 from companion.access import Permission
 from companion.care import questionnaires
 from companion.identity import Role
-from companion.people import account_admin, family, patients
+from companion.people import account_admin, family, patients, population
 
 user = ui.require_user(Role.CLINICIAN)
 patient = ui.pick_patient(user, Permission.VIEW_FUNCTION, label="Patient")
@@ -88,6 +88,29 @@ else:
         "“Differ on” marks weeks where the parent's rating and the teen's logs are two "
         "or more steps apart."
     )
+
+st.subheader("For programme outcomes")
+with st.expander("Treatment and population (optional, never shown to the family)"):
+    st.caption(population.WHY)
+    prefix = f"outcomes_{patient.id}"
+    ui.treatment_fields(prefix, population.read_treatment(ui.db(), user, patient.id))
+    ui.population_fields(prefix, ui.settings(), population.read(ui.db(), user, patient.id))
+
+    ui.action_button(
+        "Save these",
+        lambda: population.save_outcome_fields(
+            ui.db(),
+            user,
+            patient.id,
+            treatment=ui.treatment_value(prefix),
+            values=ui.population_value(prefix),
+            settings=ui.settings(),
+        ),
+        key="save_outcome_fields",
+        primary=False,
+    )
+    if ui.done("save_outcome_fields"):
+        st.success("Saved.")
 
 st.subheader("Care team")
 ui.care_team_editor(user, patient.id)

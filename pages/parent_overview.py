@@ -105,6 +105,7 @@ for tab, teen in zip(tabs, teens, strict=True):
             )
         st.text_area(
             "Anything to add?",
+            value=(mine or {}).get("note") or "",  # changing a rating keeps what was written
             max_chars=500,
             key=f"check_note_{patient.id}",
         )

@@ -15,10 +15,14 @@ if ui.done("finish"):
 
 
 CHECKED = "redeem_checked"  # {"code", "info"}: the checked code lives here, never in a widget
+ROUND = "redeem_round"  # each start-over draws fresh boxes: a browser that still holds a box's
+# old value (a tap on "Use a different code" before the last run finished) cannot refill it
+FIELDS = ("code", "password", "password_again", "new_username", "new_display_name")
+key = {name: f"{name}_{st.session_state.get(ROUND, 0)}" for name in FIELDS}
 
 
 def check_code() -> dict:
-    code = str(ui.value("code", "") or "").strip()
+    code = str(ui.value(key["code"], "") or "").strip()
     info = accounts.describe_code(ui.db(), code)
     st.session_state[CHECKED] = {"code": code, "info": info}
     return info
@@ -26,7 +30,7 @@ def check_code() -> dict:
 
 checked = st.session_state.get(CHECKED)
 if checked is None:
-    st.text_input("Your code", max_chars=40, key="code", placeholder="ABCD-EFGH-JKMN")
+    st.text_input("Your code", max_chars=40, key=key["code"], placeholder="ABCD-EFGH-JKMN")
     ui.field_error("code")
     st.caption(
         "Codes come from your care team or the programme's admin. They work once, for 7 days."
@@ -42,12 +46,14 @@ if info["purpose"] == "link_parent":
     st.text_input(
         "Choose a username",
         max_chars=32,
-        key="new_username",
+        key=key["new_username"],
         help="3 to 32 lowercase letters, digits, dots, hyphens or underscores.",
     )
     ui.field_error("username")
     st.text_input(
-        "Your name (as your teen's care team will see it)", max_chars=60, key="new_display_name"
+        "Your name (as your teen's care team will see it)",
+        max_chars=60,
+        key=key["new_display_name"],
     )
     ui.field_error("display_name")
 else:
@@ -55,23 +61,23 @@ else:
     st.text(f"Username: {info['username']}")
 
 st.caption(ui.PASSWORD_RULES)
-st.text_input("New password", type="password", max_chars=128, key="password")
+st.text_input("New password", type="password", max_chars=128, key=key["password"])
 ui.field_error("password")
-st.text_input("New password again", type="password", max_chars=128, key="password_again")
+st.text_input("New password again", type="password", max_chars=128, key=key["password_again"])
 ui.field_error("password_again")
-ui.passphrase_suggestion(("password", "password_again"))
+ui.passphrase_suggestion((key["password"], key["password_again"]))
 
 
 def finish() -> bool:
-    password = ui.value("password", "")
-    passwords.check_same(password, ui.value("password_again", ""))
+    password = ui.value(key["password"], "")
+    passwords.check_same(password, ui.value(key["password_again"], ""))
     code = st.session_state[CHECKED]["code"]
     if info["purpose"] == "link_parent":
         accounts.register_parent(
             ui.db(),
             code,
-            username=ui.value("new_username", ""),
-            display_name=ui.value("new_display_name", ""),
+            username=ui.value(key["new_username"], ""),
+            display_name=ui.value(key["new_display_name"], ""),
             password=password,
         )
     else:
@@ -81,8 +87,9 @@ def finish() -> bool:
 
 
 def _forget() -> None:
-    for key in (CHECKED, "code", "password", "password_again", "new_username", "new_display_name"):
-        st.session_state.pop(key, None)
+    for name in (CHECKED, *key.values()):
+        st.session_state.pop(name, None)
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
 
 
 def start_over() -> bool:

@@ -89,7 +89,10 @@ strip = metrics.week_strip(plan, outcomes, monday=monday, today=today)
 st.table(
     pd.DataFrame(
         {
-            (monday + timedelta(days=n)).strftime("%a"): [marks[row[n]] for row in strip.values()]
+            # two letters a day, so the week fits a 320 px phone (Mo Tu We ...)
+            (monday + timedelta(days=n)).strftime("%a")[:2]: [
+                marks[row[n]] for row in strip.values()
+            ]
             for n in range(7)
         },
         index=list(strip),

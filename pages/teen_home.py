@@ -4,7 +4,7 @@ import streamlit as st
 
 from companion import access, ui
 from companion.access import Permission
-from companion.care import checkins, plans, questionnaires
+from companion.care import checkins, drafts, plans, questionnaires
 from companion.identity import Role
 from companion.insight import metrics
 
@@ -34,9 +34,21 @@ versions = plans.list_versions(database, patient.id)
 plan = plans.plan_on(versions, day)
 saved = checkins.find_checkin(database, patient.id, day)
 # A new day starts empty: nothing is copied from another day, and what is left untouched is
-# saved as not answered. A day already saved shows what was saved, to change it.
-defaults = saved or checkins.Checkin(patient_id=patient.id, day=day)
-if saved:
+# saved as not answered. A day already saved shows what was saved, to change it. What this
+# sign-in entered and did not save yet (a reload, a dropped tab) comes back, and says so.
+RESTORED = f"_draft_restored_{day.isoformat()}"
+if RESTORED not in st.session_state:  # the first time this page draws the day
+    st.session_state[RESTORED] = drafts.restore(database, user, patient.id, day)
+elif ui.done("save_checkin") is not None:  # saved just now: nothing is unsaved any more
+    st.session_state[RESTORED] = None
+start = drafts.starting_answers(saved, st.session_state[RESTORED])
+if st.session_state[RESTORED]:
+    st.warning(
+        "We kept what you entered for this day earlier. It is not saved yet: check it, then "
+        "tap Save.",
+        icon=":material/edit_note:",
+    )
+elif saved:
     st.caption("You already checked in for this day. Saving again updates it.")
 else:
     st.caption("Answer what you can. Anything you skip is saved as not answered.")
@@ -88,7 +100,7 @@ SCORES = list(range(11))
 st.pills(
     "Pain (0 = none, 10 = worst)",
     SCORES,
-    default=defaults.pain,
+    default=start["pain"],
     key=k("pain"),
     help="Tap your pain right now. Tap it again to clear it.",
 )
@@ -97,7 +109,7 @@ st.segmented_control(
     "Mood",
     list(checkins.MOODS),
     format_func=checkins.MOODS.get,
-    default=defaults.mood,
+    default=start["mood"],
     key=k("mood"),
 )
 ui.field_error("mood")
@@ -106,7 +118,7 @@ ui.field_error("mood")
 cols = st.columns(2)
 cols[0].number_input(
     "Sleep (hours)",
-    value=defaults.sleep_hours,
+    value=start["sleep_hours"],
     step=0.5,
     format="%.1f",
     key=k("sleep_hours"),
@@ -116,7 +128,7 @@ cols[1].selectbox(
     "Sleep quality",
     list(checkins.SLEEP_QUALITY),
     format_func=checkins.SLEEP_QUALITY.get,
-    index=(defaults.sleep_quality - 1) if defaults.sleep_quality else None,
+    index=(start["sleep_quality"] - 1) if start["sleep_quality"] else None,
     placeholder="Choose",
     key=k("sleep_quality"),
 )
@@ -125,7 +137,7 @@ st.segmented_control(
     "School",
     list(checkins.SCHOOL),
     format_func=checkins.SCHOOL.get,
-    default=defaults.school,
+    default=start["school"],
     key=k("school"),
 )
 ui.field_error("school")
@@ -135,7 +147,7 @@ if "school_extras" in modules:
     cols = st.columns(2)
     cols[0].number_input(
         "Nurse visits",
-        value=defaults.nurse_visits,
+        value=start["nurse_visits"],
         step=1,
         key=k("nurse_visits"),
         placeholder="number",
@@ -144,13 +156,13 @@ if "school_extras" in modules:
         "Picked up early",
         list(YES_NO),
         format_func=YES_NO.get,
-        default=defaults.early_pickup,
+        default=start["early_pickup"],
         key=k("early_pickup"),
     )
     ui.field_error("nurse_visits", "early_pickup")
 st.number_input(
     "Active minutes",
-    value=defaults.active_minutes,
+    value=start["active_minutes"],
     step=5,
     key=k("active_minutes"),
     placeholder="minutes",
@@ -160,7 +172,7 @@ st.pills(
     "Activities",
     checkins.ACTIVITIES,
     selection_mode="multi",
-    default=defaults.activities,
+    default=start["activities"],
     key=k("activities"),
 )
 ui.field_error("activities")
@@ -178,7 +190,7 @@ else:
             ui.plain_label(label),
             list(checkins.OUTCOMES),
             format_func=checkins.OUTCOMES.get,
-            default=(saved.outcomes.get(exercise.key) if saved else None),
+            default=start["outcomes"].get(exercise.key),
             key=k(f"ex_{exercise.key}"),
             label_visibility="collapsed",
         )
@@ -189,7 +201,7 @@ skills = list(plan.coping_skills) if plan else []
 if not skills:
     st.write("The coping skills you learned will be listed here once your care team adds them.")
 else:
-    used_before = [u["skill"] for u in saved.coping] if saved else []
+    used_before = [u["skill"] for u in start["coping"]]
     used = st.pills(
         "Which did you use?",
         skills,
@@ -198,7 +210,7 @@ else:
         default=[s for s in used_before if s in skills],
         key=k("coping"),
     )
-    helpful_before = {u["skill"]: u["helpfulness"] for u in saved.coping} if saved else {}
+    helpful_before = {u["skill"]: u["helpfulness"] for u in start["coping"]}
     for skill in used or []:
         st.pills(
             ui.plain_label(f"How helpful was {skill}? (0 = not at all, 10 = very)"),
@@ -209,40 +221,52 @@ else:
 ui.field_error("coping", "helpfulness")
 
 if "hydration" in modules:
-    st.number_input("Drinks (glasses or bottles)", value=defaults.drinks, step=1, key=k("drinks"))
+    st.number_input("Drinks (glasses or bottles)", value=start["drinks"], step=1, key=k("drinks"))
     ui.field_error("drinks")
 if "meals" in modules:
-    st.number_input("Meals", value=defaults.meals, step=1, key=k("meals"))
+    st.number_input("Meals", value=start["meals"], step=1, key=k("meals"))
     ui.field_error("meals")
 st.text_area(
     "Note (for you and your care team)",
-    value=saved.note if saved else "",
+    value=start["note"],
     key=k("note"),
     help=f"Up to {checkins.NOTE_MAX:,} characters.",
 )
 ui.field_error("note")
 st.text_input(
     "Question for your next visit",
-    value=saved.question if saved else "",
+    value=start["question"],
     key=k("question"),
     help=f"Up to {checkins.QUESTION_MAX} characters.",
 )
 ui.field_error("question")
 
 
-def save() -> checkins.Checkin:
+def entered() -> dict:
+    """The form's answers as they stand (read from the widgets)."""
     values = {name: ui.value(k(name)) for name in checkins.FIELDS}
-    if plan is not None:
-        values["outcomes"] = {e.key: ui.value(k(f"ex_{e.key}")) for e in plan.exercises}
+    values["outcomes"] = {e.key: ui.value(k(f"ex_{e.key}")) for e in plan.exercises} if plan else {}
     values["coping"] = [
         {"skill": s, "helpfulness": ui.value(k(f"help_{s}"))} for s in (ui.value(k("coping")) or [])
     ]
-    return checkins.save_checkin(database, user, patient.id, day=day, today=today, values=values)
+    return values
+
+
+def save() -> checkins.Checkin:
+    return checkins.save_checkin(database, user, patient.id, day=day, today=today, values=entered())
 
 
 ui.action_button("Save", save, key="save_checkin", width="stretch")
 ui.form_error()
-if (saved_now := ui.done("save_checkin")) is not None:
+# Keep what was entered since this page drew the day as a draft (or forget it when it is
+# what is saved); written only when an answer changed, not on every run.
+SEEN = f"_draft_seen_{day.isoformat()}"
+now_entered = entered()
+saved_now = ui.done("save_checkin")
+if saved_now is None and st.session_state.get(SEEN, now_entered) != now_entered:
+    drafts.keep(database, user, patient.id, day, now_entered, saved=saved)
+st.session_state[SEEN] = now_entered
+if saved_now is not None:
     when = "today" if saved_now.day == today else saved_now.day.strftime("%A %-d %B")
     st.success(f"Check-in saved for {when}. Nice work!", icon=":material/check_circle:")
 if ui.has_errors():

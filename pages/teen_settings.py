@@ -58,11 +58,10 @@ with_exercise = st.toggle(
 exercise_at, exercise_days = None, []
 if with_exercise:
     exercise_at = st.time_input("Exercise time", value=time(16, 30), step=900, key="exercise_time")
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     exercise_days = st.pills(
         "Exercise days",
         list(range(7)),
-        format_func=lambda d: names[d],
+        format_func=lambda d: reminders.DAY_NAMES[d],
         selection_mode="multi",
         default=list(range(7)),
         key="exercise_days",
@@ -76,13 +75,20 @@ try:
         exercise_days=list(exercise_days or []),
         start=today,
     )
+    what = reminders.summary(
+        checkin_time=checkin_at,
+        exercise_time=exercise_at,
+        exercise_days=list(exercise_days or []),
+    )
 except InvalidInput as problem:
     st.error(problem.message)
 else:
+    st.write(what)
     st.download_button(
         "Download reminders (.ics)",
         calendar,
         file_name="companion-reminders.ics",
         mime="text/calendar",
         type="primary",
+        on_click="ignore",  # no rerun under the download: it made chromium cancel it more often
     )

@@ -27,6 +27,7 @@ if not skills:
 ui.form_error()
 ui.field_error("helpfulness", "coping", "day")
 favourites = checkins.list_favourites(database, patient.id)
+used_today = checkins.uses_on(database, patient.id, today)
 ordered = sorted(skills, key=lambda s: (s not in favourites, skills.index(s)))
 st.caption("Your favourites come first. Tap the star to add one.")
 
@@ -59,7 +60,10 @@ def _running_pacer(pacer: dict, key: str) -> None:
     st.button("Stop", key=f"{key}_stop", on_click=lambda: st.session_state.pop(key, None))
 
 
-for n, skill in enumerate(ordered):
+for skill in ordered:
+    # keys follow the skill's place in the plan, not on the page: a star moves a card to the
+    # top, and its rating, worksheet and pacer must move with it
+    n = skills.index(skill)
     practice = practices.practice_for_skill(skill)
     with st.container(border=True):
         star = "★ " if skill in favourites else ""
@@ -115,3 +119,6 @@ for n, skill in enumerate(ordered):
                 key=f"fav_{n}",
                 primary=False,
             )
+        times = used_today.get(skill, 0)
+        if times:  # read back from what was saved, so it stays true whatever the toast did
+            st.caption(f"Logged today: {times} {'time' if times == 1 else 'times'}")

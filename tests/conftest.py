@@ -3,6 +3,7 @@ and two care teams (the demo generator, so tests and demos build the same world)
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from companion import db as dbmod
 from companion.auth import accounts
+from companion.care import plans
 from companion.identity import User
 from companion.ops import demo
 from companion.people.patients import Patient, get_patient
@@ -26,9 +28,33 @@ def db_path(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory) -> tuple[Path, Path, list]:
+    """Built once per test process: a migrated empty database, and the same with the demo
+    world in it (its password hashes are what took a test most of its set-up time)."""
+    folder = tmp_path_factory.mktemp("templates")
+    empty, full = folder / "empty.db", folder / "world.db"
+    dbmod.connect(empty, migrate=True).close()
+    database = dbmod.connect(full, migrate=True)
+    made = demo.create_demo(database, seed=3, teens=4, today=TODAY, history=False)
+    database.close()
+    return empty, full, made
+
+
+def _copy_into(source: Path, database) -> None:
+    """Replace everything in ``database`` by the contents of ``source`` (SQLite's backup)."""
+    template = sqlite3.connect(source)
+    try:
+        template.backup(database.conn)
+    finally:
+        template.close()
+
+
 @pytest.fixture
-def db(db_path):
-    database = dbmod.connect(db_path, migrate=True)
+def db(db_path, _templates):
+    """A fresh, migrated database file of the test's own."""
+    database = dbmod.connect(db_path)
+    _copy_into(_templates[0], database)
     yield database
     database.close()
 
@@ -47,10 +73,18 @@ class World:
     parent_b: User
     passwords: dict[str, str]
 
+    def plan(self, db, teen: Patient, *, by: User | None = None, **plan):
+        """Save ``teen``'s plan from discharge, by a clinician on the team (B for teen 3)."""
+        clinician = by or (self.clinician_b if teen.id == self.teens[3].id else self.clinician_a)
+        return plans.save_plan(
+            db, clinician, teen.id, today=TODAY, starts_on=teen.discharged_on, **plan
+        )
+
 
 @pytest.fixture
-def world(db) -> World:
-    made = demo.create_demo(db, seed=3, teens=4, today=TODAY, history=False)
+def world(db, _templates) -> World:
+    _copy_into(_templates[1], db)  # as if create_demo(seed=3, teens=4) had run here
+    made = _templates[2]
     by_name = {a.username: a for a in made.accounts}
 
     def user(name: str) -> User:

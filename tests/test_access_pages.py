@@ -107,14 +107,16 @@ def test_every_page_for_every_relation(world, db, marked, visitor):
     registered = {p.path for p in navigation.pages_for(role, set_up=True)}
     private_ok = visitor in ("own teen", "care team clinician")
     cells = 0
+    probe = app(user, db)  # app.py once: the navigation it registers for this visitor
     for spec in navigation.PAGES:
         cells += 1
         if spec.path not in registered:
-            with pytest.raises(ValueError):
-                app(user, db, page=spec.path)
+            with pytest.raises(ValueError):  # not a page of theirs: app.py never offers it
+                probe.switch_page(spec.path)
             continue
         at = app(user, db, page=spec.path, patient=target.id)
         assert not at.exception, (spec.path, at.exception)
+        assert at.title or at.header, spec.path  # every page the visitor may open has a title
         page = texts(at)
         if may_see:
             if spec.path in RECORD_PAGES:

@@ -55,6 +55,17 @@ def test_ops_and_library_stay_at_the_edge():
         assert not any(m.startswith(edge) for m in found), path
 
 
+def test_the_benchmark_and_the_harness_never_import_the_tests_and_the_app_never_imports_them():
+    """``harness`` drives the app from outside for the tests and ``make bench`` alike."""
+    outside = sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "harness").glob("*.py"))
+    assert len(outside) >= 5
+    for path in outside:
+        assert not any(m.split(".")[0] == "tests" for m in imports(path)), path
+    for path in [*COMPANION, *PAGES, ROOT / "app.py", ROOT / "asgi.py"]:
+        found = {m.split(".")[0] for m in imports(path)}
+        assert not found & {"tests", "bench", "harness"}, path
+
+
 def test_imports_inside_companion_are_absolute():
     # "from . import x" means a different thing in each sub-package; one spelling everywhere
     for path in COMPANION:

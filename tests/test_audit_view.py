@@ -56,3 +56,22 @@ def test_the_audit_page_shows_words_not_codes(world, db):
     assert list(frame.columns) == ["When", "Who", "What", "Teen", "Detail"]
     assert "view:view_function" not in set(frame["What"])
     assert "viewed school, activity and exercise" in set(frame["What"])
+
+
+def test_a_settings_change_names_only_what_changed_in_words(world, db):
+    """Saving the settings page wrote every setting's key into the audit row, so the log
+    could not say what an admin had changed (the admin browser journey found it)."""
+    settings = programme.get_settings(db)
+    form = {key: settings[key] for key in programme.EDITABLE}
+    programme.save_settings(db, {**form, "flag_no_checkin_days": 7}, actor=world.admin)
+    programme.save_settings(db, {**form, "flag_no_checkin_days": 7}, actor=world.admin)
+    rows = [
+        r["detail"]
+        for r in db.query("SELECT detail FROM audit_log WHERE action = 'programme_settings'")
+    ]
+    assert rows[-2:] == ["flag_no_checkin_days", ""]  # the second save changed nothing
+    entries = audit_view.entries(db, programme.get_settings(db))
+    shown = audit_view.readable(db, entries, programme.get_settings(db))
+    assert shown[1]["What"] == "changed programme settings"
+    assert shown[1]["Detail"] == "flag: days without a check-in"
+    assert set(programme.NAMES) == set(programme.EDITABLE)

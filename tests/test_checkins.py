@@ -20,12 +20,9 @@ EX = [
 @pytest.fixture
 def teen(world, db):
     patient = world.teens[3]  # discharged 120 days ago
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_b,
-        patient.id,
-        today=TODAY,
-        starts_on=patient.discharged_on,
+        patient,
         exercises=EX,
     )
     return world.teen_users[3], patient
@@ -207,6 +204,8 @@ def test_toolbox_uses_and_favourites(world, db, teen):
     )
     frame = checkins.coping_frame(db, patient.id)
     assert list(frame["source"]) == ["toolbox", "toolbox"]
+    assert checkins.uses_on(db, patient.id, TODAY) == {"Mindfulness": 2}
+    assert checkins.uses_on(db, patient.id, TODAY - timedelta(days=1)) == {}
     checkins.set_favourite(db, user, patient.id, "Mindfulness", True)
     checkins.set_favourite(db, user, patient.id, "Mindfulness", True)
     assert checkins.list_favourites(db, patient.id) == {"Mindfulness"}

@@ -12,8 +12,6 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -28,7 +26,7 @@ from companion.auth import accounts
 from companion.care import checkins, plans
 from companion.ops import demo
 from companion.people.patients import get_patient
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY
 
 WRITERS, WRITES_EACH, READERS = 16, 500, 2
 SLOTS_EACH = 80  # each slot: one check-in, then a tick for each of its 4 exercises
@@ -164,10 +162,19 @@ def reader(path: str, teens: list[Teen], barrier, stop, out: str) -> None:
     Path(out).write_text(json.dumps({"reads": reads, "errors": errors}))
 
 
+def processes():
+    """Real processes, forked from one server that has imported this module once: a start
+    costs a fork, not a new interpreter importing pandas and the app (which cost most of
+    these tests' time). Forking the test process itself is not safe: it has threads."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
 def test_sixteen_writers_and_two_readers_lose_nothing(db, db_path, tmp_path):
     teens = build_programme(db, teens=8, days=400)
     work = plan_writes(teens)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = processes()
     barrier, stop = ctx.Barrier(WRITERS + READERS + 1), ctx.Event()
     writers = [
         ctx.Process(target=writer, args=(str(db_path), teens, ops, barrier, f"{tmp_path}/w{n}"))
@@ -238,8 +245,8 @@ def check_present(db, returned: list[list]) -> int:
 # --- a writer killed with SIGKILL, 20 times -----------------------------------------------
 
 
-def crash_writer(path: str, run: int, teens_file: str) -> None:
-    """Writes as fast as it can and prints a line after each write returns (then is killed)."""
+def crash_writer(path: str, run: int, teens_file: str, said) -> None:
+    """Writes as fast as it can and says a line after each write returns (then is killed)."""
     teens = [
         Teen(**{**t, "keys": tuple(t["keys"])}) for t in json.loads(Path(teens_file).read_text())
     ]
@@ -248,6 +255,12 @@ def crash_writer(path: str, run: int, teens_file: str) -> None:
     rng = random.Random(run)
     slots = [(t, d.isoformat()) for t in teens for d in t.days()]
     rng.shuffle(slots)
+
+    def say(line: str) -> None:
+        # a short message is one write(2) (length and bytes together): a kill never leaves
+        # half a line in the pipe
+        said.send_bytes(line.encode())
+
     say("ready")
     for j, (teen, day) in enumerate(slots):
         note = f"r{run:02d}-{j:04d}"
@@ -261,11 +274,6 @@ def crash_writer(path: str, run: int, teens_file: str) -> None:
     say("finished")
 
 
-def say(line: str) -> None:
-    """One write(2) per line: a kill never leaves half a line in the pipe."""
-    os.write(1, f"{line}\n".encode())
-
-
 def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db, db_path, tmp_path):
     teens = build_programme(db, teens=4, days=1000)  # about 2,000 check-in days
     teens_file = tmp_path / "teens.json"
@@ -273,26 +281,27 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db, db_path,
     rng = random.Random(20)
     survived, reported, all_coping = 0, 0, Counter()
     start = time.perf_counter()
+    ctx = processes()
     for run in range(KILLS):
-        code = (
-            "import sys; from tests.test_durability import crash_writer;"
-            " crash_writer(sys.argv[1], int(sys.argv[2]), sys.argv[3])"
-        )
-        proc = subprocess.Popen(
-            [sys.executable, "-c", code, str(db_path), str(run), str(teens_file)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        heard, said = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=crash_writer, args=(str(db_path), run, str(teens_file), said))
+        proc.start()
+        said.close()  # the writer holds the only sending end: its death ends the messages
         try:
-            assert proc.stdout.readline() == "ready\n"
+            assert heard.recv_bytes() == b"ready"
             time.sleep(rng.uniform(0.02, 0.5))
             os.kill(proc.pid, signal.SIGKILL)
-            lines = [line.split() for line in proc.stdout.read().splitlines()]
+            lines = []
+            while True:
+                try:
+                    lines.append(heard.recv_bytes().decode().split())
+                except EOFError:
+                    break
         finally:
             proc.kill()
-            proc.wait(timeout=30)
-        assert proc.returncode == -signal.SIGKILL and ["finished"] not in lines
+            proc.join(timeout=30)
+            heard.close()
+        assert proc.exitcode == -signal.SIGKILL and ["finished"] not in lines
         reported += len(lines)
         all_coping.update((int(p), d, s) for kind, p, d, s in lines if kind == "coping")
         check_after_kill(db_path, lines)
@@ -309,23 +318,24 @@ def test_a_writer_killed_at_random_points_loses_nothing_it_reported(db, db_path,
     assert survived == KILLS
 
 
-FOUND = {  # a reported write, looked up: 1 when present once
-    "checkin": "SELECT note = ? FROM checkins WHERE patient_id = ? AND day = ?",
-    "tick": "SELECT COUNT(*) FROM exercise_outcomes o JOIN checkins c ON c.id = o.checkin_id"
-    " WHERE o.exercise_key = ? AND c.patient_id = ? AND c.day = ?",
-    "coping": "SELECT COUNT(*) FROM coping_uses WHERE skill = ? AND patient_id = ? AND day = ?",
+PRESENT = {  # every write of a kind, as (value, patient id, day): a reported one is here once
+    "checkin": "SELECT note, patient_id, day FROM checkins",
+    "tick": "SELECT o.exercise_key, c.patient_id, c.day FROM exercise_outcomes o"
+    " JOIN checkins c ON c.id = o.checkin_id",
+    "coping": "SELECT skill, patient_id, day FROM coping_uses",
 }
 
 
 def check_after_kill(db_path: Path, lines: list[list[str]]) -> None:
-    """A fresh connection (as after a restart) finds a sound file with every reported write."""
+    """A fresh connection (as after a restart) finds a sound file with every reported write,
+    each exactly once (read kind by kind: one query each, not one per write)."""
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        present = {kind: Counter(conn.execute(sql).fetchall()) for kind, sql in PRESENT.items()}
         for kind, pid, day, value in lines:
-            sql = FOUND[kind]
-            assert conn.execute(sql, [value, int(pid), day]).fetchall() == [(1,)], (kind, value)
+            assert present[kind][(value, int(pid), day)] == 1, (kind, value)
     finally:
         conn.close()
 

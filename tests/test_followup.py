@@ -392,12 +392,9 @@ def test_the_csv_names_exercises_as_the_plan_did(world, db):
     from tests.conftest import TODAY
 
     teen = world.teens[0]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=[
             {"name": "Wall squats", "dose": "3 × 10", "days_per_week": 7},
             {"name": "Calf raises", "dose": "2 × 15", "days_per_week": 7},

@@ -12,19 +12,15 @@ from companion import access, programme
 from companion.care import checkins, plans
 from companion.people import family
 from tests.apptest import app, texts
-from tests.conftest import TODAY
 
 
 @pytest.fixture
 def history(world, db):
     """Teen 0 with a plan and nine days of check-ins, pain always 9, mood always 2."""
     teen, user = world.teens[0], world.teen_users[0]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=[{"name": "Squats", "dose": "3 × 10", "days_per_week": 7}],
         coping_skills=["Mindfulness"],
     )

@@ -10,7 +10,6 @@ import pytest
 from companion import programme
 from companion.care import checkins, plans
 from tests.apptest import app, texts
-from tests.conftest import TODAY
 
 EXERCISES = [
     {
@@ -26,12 +25,9 @@ EXERCISES = [
 @pytest.fixture
 def planned(world, db):
     teen = world.teens[0]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=EXERCISES,
         coping_skills=["Diaphragmatic breathing", "Singing"],
         warning_signs="Staying in bed <i>all</i> day",
@@ -178,6 +174,22 @@ def test_toolbox_logs_a_use_and_stars_a_favourite(world, db, planned):
     assert "★ Singing" in texts(at)  # favourites first
 
 
+def test_a_rating_stays_with_its_skill_when_a_star_moves_the_card_up(world, db, planned):
+    """Widget keys followed the card's place on the page: a star moved Singing to the top,
+    its rating stayed behind on Diaphragmatic breathing, and "I used this" on Singing then
+    logged breathing with Singing's 8 (the teen-tools browser journey found it)."""
+    user, teen = planned
+    at = app(user, db, page="pages/teen_toolbox.py")
+    at.button_group(key="helpful_1").set_value(8)
+    at.button(key="fav_1").click().run()
+    assert "★ Singing" in texts(at)
+    [rating] = [g for g in at.button_group if g.key == "helpful_1"]
+    assert rating.value == 8
+    at.button(key="used_1").click().run()
+    frame = checkins.coping_frame(db, teen.id)
+    assert list(zip(frame["skill"], frame["helpfulness"], strict=True)) == [("Singing", 8)]
+
+
 def test_goals_progress_is_saved_for_the_week(world, db, planned):
     user, teen = planned
     goal = plans.list_goals(db, teen.id)[0]
@@ -215,12 +227,9 @@ def test_a_due_questionnaire_appears_above_the_form_and_is_saved(world, db):
     from companion.care import questionnaires
 
     teen, user = world.teens[0], world.teen_users[0]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         questionnaires=["readiness-ruler"],
     )
     at = app(user, db)

@@ -14,12 +14,9 @@ from tests.conftest import TODAY
 def setup_history(db, world):
     """Teen 1 logs every day with exercises done; teen 0 has never checked in."""
     teen = world.teens[1]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=[{"name": "Walk", "days_per_week": 7}],
         follow_ups=[TODAY + timedelta(days=5)],
     )

@@ -17,12 +17,9 @@ EX = [
 
 def first_plan(db, world, **kw):
     teen = world.teens[0]
-    return plans.save_plan(
+    return world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=EX,
         coping_skills=["Diaphragmatic breathing", "Singing in the car"],
         warning_signs="Skipping school",
@@ -252,12 +249,9 @@ def test_an_exercise_without_a_dose_is_shown_without_one(world, db):
     from tests.apptest import app
 
     teen = world.teens[0]
-    plans.save_plan(
+    world.plan(
         db,
-        world.clinician_a,
-        teen.id,
-        today=TODAY,
-        starts_on=teen.discharged_on,
+        teen,
         exercises=[{"name": "Stretch 5", "days_per_week": 1}],
     )
     at = app(world.teen_users[0], db, page="pages/teen_exercises.py")

@@ -161,3 +161,36 @@ def test_any_days_and_time_read_back_as_given(days, at, zone):
     start = exercise.decoded("dtstart")
     assert (start.hour, start.minute, start.second) == (at.hour, at.minute, at.second)
     assert str(start.tzinfo) == zone
+
+
+@pytest.mark.parametrize(
+    ("days", "first"),
+    [
+        ([0, 2, 4], date(2026, 11, 25)),  # START is a Wednesday, a chosen day
+        ([0, 4], date(2026, 11, 27)),  # not chosen: the Friday after it
+        ([1], date(2026, 12, 1)),  # only Tuesdays: the next Tuesday
+    ],
+)
+def test_the_first_exercise_reminder_is_on_a_chosen_day(days, first):
+    """Calendars show DTSTART itself as an occurrence even when the rule leaves its weekday
+    out: started on a Wednesday with Mondays and Fridays chosen, the file reminded of
+    exercises on that Wednesday too (the teen-tools browser journey found it)."""
+    exercise = events(build(exercise_days=days))["Home exercises"]
+    start = exercise.decoded("dtstart")
+    assert start.date() == first
+    assert (start.hour, start.minute) == (16, 0)
+    assert events(build(exercise_days=days))["Daily check-in"].decoded("dtstart").date() == START
+
+
+def test_the_summary_says_what_the_file_will_remind_of():
+    def say(**changes):
+        keys = ("checkin_time", "exercise_time", "exercise_days")
+        return reminders.summary(**{k: {**SETTINGS, **changes}[k] for k in keys})
+
+    assert say() == (
+        "The file reminds you to check in every day at 19:30, and of home exercises "
+        "on Mon, Wed, Fri at 16:00."
+    )
+    assert say(exercise_days=list(range(7))).endswith("home exercises every day at 16:00.")
+    assert say(exercise_time=None) == "The file reminds you to check in every day at 19:30."
+    assert say(exercise_days=[]) == "The file reminds you to check in every day at 19:30."

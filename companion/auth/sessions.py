@@ -89,6 +89,17 @@ def token_of(user: User | None) -> str | None:
     return getattr(user, _TOKEN_ATTR, None)
 
 
+def session_id(db: Database, user: User | None) -> int | None:
+    """The id of the live session ``user`` came from (``user_for_token``), else None."""
+    token = token_of(user)
+    if token is None:
+        return None
+    row = db.execute(
+        "SELECT id FROM sessions WHERE token_hash = ? AND revoked_at IS NULL", [_hash(token)]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def still_valid(db: Database, user: User | None) -> bool:
     """Whether ``user`` may act right now, re-read from the database: the account exists
     and is active and, for a user that came from a session, that session is still live

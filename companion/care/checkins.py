@@ -280,6 +280,12 @@ def save_checkin(
         )
         for use in clean["coping"]:
             _insert_use(db, patient.id, day, use["skill"], use["helpfulness"], "checkin", now)
+        # the day is saved: an unsaved draft of it (companion/care/drafts.py), from this
+        # device or another, would only bring back older answers
+        db.execute(
+            "DELETE FROM checkin_drafts WHERE patient_id = ? AND day = ?",
+            [patient.id, day.isoformat()],
+        )
     found = find_checkin(db, patient.id, day)
     assert found is not None
     return found
@@ -371,6 +377,18 @@ def log_coping_use(
     use = clean_coping([{"skill": skill, "helpfulness": helpfulness}])[0]
     with transaction(db):
         _insert_use(db, patient.id, day, use["skill"], use["helpfulness"], "toolbox", stamp())
+
+
+def uses_on(db: Database, patient_id: int, day: date) -> dict[str, int]:
+    """How many times each skill was logged on ``day`` (from the toolbox and the check-in)."""
+    return {
+        r["skill"]: r["n"]
+        for r in db.query(
+            "SELECT skill, COUNT(*) AS n FROM coping_uses WHERE patient_id = ? AND day = ?"
+            " GROUP BY skill",
+            [patient_id, day.isoformat()],
+        )
+    }
 
 
 def set_favourite(db: Database, user: User, patient_id: int, skill: str, on: bool) -> None:

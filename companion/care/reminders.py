@@ -18,6 +18,7 @@ from icalendar import Alarm, Calendar, Event
 from companion.errors import InvalidInput
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CALENDAR_NAME = "Companion reminders"
 _NAMESPACE = uuid.UUID("6f1c8a52-3a43-4f1e-9a55-1b0f3f6f2b11")
 _VTIMEZONE_YEARS = 20  # the VTIMEZONE lists this many years of clock changes
@@ -78,6 +79,17 @@ def _calendar() -> Calendar:
     return calendar
 
 
+def summary(*, checkin_time: time, exercise_time: time | None, exercise_days: list[int]) -> str:
+    """What the file will remind of, in one sentence, to read before downloading it."""
+    checkin = _time(checkin_time, "checkin_time")
+    text = f"The file reminds you to check in every day at {checkin:%H:%M}"
+    days = _days(exercise_days)
+    if exercise_time is not None and days:
+        every = "every day" if len(days) == 7 else "on " + ", ".join(DAY_NAMES[d] for d in days)
+        text += f", and of home exercises {every} at {_time(exercise_time, 'exercise_time'):%H:%M}"
+    return text + "."
+
+
 def reminder_calendar(
     *,
     programme_name: str,
@@ -112,12 +124,17 @@ def reminder_calendar(
         )
     )
     if exercise is not None and days:
+        # the first reminder is on a chosen day: calendars show DTSTART itself as one, even on
+        # a day the rule leaves out (RFC 5545 leaves that case undefined)
+        first = next(
+            start + timedelta(n) for n in range(7) if (start + timedelta(n)).weekday() in days
+        )
         calendar.add_component(
             _event(
                 seed + "exercise",
                 "Home exercises",
                 "Time for your home exercises. On a hard day, a lighter set still counts.",
-                datetime.combine(start, exercise, tzinfo=zone),
+                datetime.combine(first, exercise, tzinfo=zone),
                 30,
                 {"freq": "weekly", "byday": [DAY_CODES[d] for d in days]},
             )

@@ -42,7 +42,13 @@ def _bars(
             "what:N",
             scale=alt.Scale(domain=list(legend), range=[PRIMARY, GRID]),
             legend=alt.Legend(
-                title=None, orient="top", direction="horizontal", symbolType="square", labelLimit=0
+                # one name a line: side by side, the second was cut off at 320 px
+                title=None,
+                orient="top",
+                direction="vertical",
+                columns=1,
+                symbolType="square",
+                labelLimit=0,
             ),
         )
         if legend

@@ -108,7 +108,15 @@ def readable(db: Database, entries: list[dict], settings: dict) -> list[dict]:
                 "Who": people.get(entry["actor"], "the system") if entry["actor"] else "—",
                 "What": describe(entry["action"]),
                 "Teen": names.get(entry["patient_id"], "") if entry["patient_id"] else "",
-                "Detail": entry["detail"] or "",
+                "Detail": _detail(entry),
             }
         )
     return rows
+
+
+def _detail(entry: dict) -> str:
+    """The stored detail, with setting keys named in words."""
+    detail = entry["detail"] or ""
+    if entry["action"] == "programme_settings" and detail:
+        return ", ".join(programme.NAMES.get(key, key) for key in detail.split(","))
+    return detail

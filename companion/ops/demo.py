@@ -14,7 +14,8 @@ from companion.db import transaction
 from companion.errors import InvalidInput
 from companion.identity import Role
 from companion.ops import demo_history
-from companion.people import account_admin, patients
+from companion.people import account_admin, patients, population
+from companion.people.population import PREFER_NOT, Treatment
 
 TEEN_NAMES = ("Maya", "Jordan", "Ava", "Sam", "Lena", "Noah", "Priya", "Eli", "Zoe", "Kai")
 PARENT_NAMES = ("Rosa", "Daniel", "Mei", "Grace", "Omar", "Hannah")
@@ -70,6 +71,8 @@ def create_demo(
             "_form", "This database already holds a programme; demo data go in an empty one."
         )
     rng = random.Random(seed)
+    # outcome fields draw from their own stream, so the rest of a seeded demo stays the same
+    fields_rng = random.Random(seed * 7919 + 1)
     today = today or programme.local_today(programme.DEFAULTS)
     pw = {role: _passphrase(rng) for role in ("admin", "clinician", "teen", "parent")}
     demo = Demo(programme_name="Demo Children's Pain Rehabilitation Programme")
@@ -96,6 +99,7 @@ def create_demo(
         for i in range(teens):
             patient = _teen(db, rng, i, clinicians, pw["teen"], today, teens, days, demo)
             demo.patient_ids.append(patient.id)
+            _outcome_fields(db, clinicians[i % len(clinicians)], patient, fields_rng)
             if history:
                 lead = clinicians[i % len(clinicians)]
                 demo_history.add_plans_and_history(
@@ -135,6 +139,64 @@ def _teen(db, rng, i, clinicians, password, today, count, days, demo):
     accounts.redeem_password_code(db, code, password)
     demo.accounts.append(DemoAccount("teen", username, name, password))
     return patient
+
+
+# Made-up shares for demo populations, roughly the shape of US paediatric pain programmes
+# (mostly girls, mostly white, a sizeable Hispanic group): enough for real subgroup sizes
+# at bench scale, not a claim about any programme.
+_SHARES = {
+    "sex_at_birth": (("female", 70), ("male", 28), ("intersex", 1), (PREFER_NOT, 1)),
+    "gender_identity": (
+        ("girl", 62),
+        ("boy", 26),
+        ("nonbinary", 5),
+        ("trans_girl", 1),
+        ("trans_boy", 2),
+        ("another", 1),
+        (PREFER_NOT, 3),
+    ),
+    "language": (("en", 84), ("es", 12), ("zh", 1), ("vi", 1), ("other", 1), (PREFER_NOT, 1)),
+    "insurance": (("private", 55), ("public", 38), ("none", 2), ("other", 2), (PREFER_NOT, 3)),
+    "travel_time": (("under_1h", 35), ("1_3h", 40), ("over_3h", 15), ("out_of_region", 10)),
+}
+_RACE = (
+    (("white",), 58),
+    (("hispanic",), 14),
+    (("black",), 10),
+    (("asian",), 6),
+    (("hispanic", "white"), 5),
+    (("mena",), 2),
+    (("aian",), 1),
+    (("nhpi",), 1),
+    ((PREFER_NOT,), 3),
+)
+
+
+def _pick(rng: random.Random, shares):
+    values, weights = zip(*shares, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _outcome_fields(db, clinician, patient, rng: random.Random) -> None:
+    """Treatment and population fields for a demo teen; about one field in ten is left not
+    recorded, as in real programmes."""
+
+    def maybe(value):
+        return None if rng.random() < 0.1 else value
+
+    stay = rng.randint(14, 35)
+    admitted = patient.discharged_on - timedelta(days=stay)
+    treatment = Treatment(
+        setting=maybe("inpatient" if rng.random() < 0.6 else "day"),
+        referred_on=maybe(admitted - timedelta(days=rng.randint(20, 150))),
+        admitted_on=admitted,
+        admission_fdi=maybe(min(60, max(10, round(rng.gauss(33, 8))))),
+        admission_pain=maybe(min(10, max(2, round(rng.gauss(6.5, 1.5))))),
+    )
+    values = {key: maybe(_pick(rng, shares)) for key, shares in _SHARES.items()}
+    values["race_ethnicity"] = maybe(list(_pick(rng, _RACE)))
+    population._write_treatment(db, patient.episode_id, treatment)
+    population._write(db, patient.id, population.clean(values), clinician)
 
 
 def _parent(db, clinician, i, patient_id, password, demo):

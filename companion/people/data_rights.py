@@ -68,8 +68,18 @@ TEEN_TABLES = (
     ),
     Table(
         "episodes",
-        "Each stay in the programme: admission (if known) and discharge dates.",
-        "SELECT id, admitted_on, discharged_on, ended_on FROM episodes WHERE patient_id = :patient",
+        "Each stay in the programme: referral, admission (if known) and discharge dates, the "
+        "setting (inpatient or day programme) and the FDI total and pain at admission.",
+        "SELECT id, referred_on, admitted_on, discharged_on, ended_on, setting, admission_fdi,"
+        " admission_pain FROM episodes WHERE patient_id = :patient",
+    ),
+    Table(
+        "population",
+        "What your care team recorded about you for the programme's outcomes (to check that it "
+        "helps every group equally well): sex assigned at birth, gender identity, race and "
+        "ethnicity, language for care, insurance, travel time. Your parents never see these.",
+        "SELECT sex_at_birth, gender_identity, race_ethnicity, language, insurance, travel_time,"
+        " updated_at FROM population WHERE patient_id = :patient",
     ),
     Table(
         "care_team",

@@ -7,7 +7,8 @@ in ``companion`` imports it. Pages use it as ``from companion import ui`` and ca
   action/result protocol), ``deferred_download``;
 - ``forms``: the HTML sign-in forms; ``widgets``: text as typed, help now, quick links, codes;
 - ``cached``: progress, panel, charts and the library, cached across reruns;
-- ``care_team``: the care-team editor. ``navigation`` (no Streamlit) lists the pages.
+- ``care_team``: the care-team editor; ``outcome_fields``: treatment and population boxes.
+  ``navigation`` (no Streamlit) lists the pages.
 """
 
 from companion.ui.actions import (
@@ -32,6 +33,12 @@ from companion.ui.guards import (
     require_patient,
     require_user,
     visible_patients,
+)
+from companion.ui.outcome_fields import (
+    population_fields,
+    population_value,
+    treatment_fields,
+    treatment_value,
 )
 from companion.ui.run import (
     SIGNED_OUT,
@@ -84,6 +91,8 @@ __all__ = [
     "panel_for",
     "pick_patient",
     "passphrase_suggestion",
+    "population_fields",
+    "population_value",
     "plain_label",
     "progress_for",
     "quick_links",
@@ -99,6 +108,8 @@ __all__ = [
     "sign_out_form",
     "start_run",
     "today",
+    "treatment_fields",
+    "treatment_value",
     "two_step_form",
     "value",
     "visible_patients",

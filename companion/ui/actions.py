@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from companion.auth import sessions
 from companion.errors import AccessDenied, InvalidInput, NotFound
 from companion.identity import User
+from companion.ui import downloads
 from companion.ui.run import _DRAWN_FOR, SIGNED_OUT, current_user, with_db
 
 _FROM_SESSION = object()
@@ -111,7 +112,9 @@ def deferred_download(user: User, work: Callable[[Database, User], bytes]) -> Ca
         def checked(database: Database) -> bytes:
             if not sessions.still_valid(database, user):
                 raise AccessDenied(SIGNED_OUT)
-            return work(database, user)
+            data = work(database, user)
+            downloads.made_for(sessions.token_of(user))  # the file is this session's only
+            return data
 
         return with_db(checked)
 

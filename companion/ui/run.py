@@ -13,6 +13,7 @@ from companion import config, programme
 from companion.auth import sessions
 from companion.db import connect, migrations
 from companion.identity import User
+from companion.ui import downloads
 
 TOKEN_KEY = "session_token"  # a session token held server-side (tests; no cookie needed)
 
@@ -41,6 +42,7 @@ def _migrated(path: str) -> bool:
 def start_run() -> Database:
     """Open this script run's connection (one per run) and forget the last user."""
     st.session_state[_DRAWN_FOR] = None  # set again by require_user if this page has a user
+    downloads.install(session_token)  # /media files go only to the session that made them
     path = str(config.db_path())
     _migrated(path)
     # The last run's connection is not closed here: a button drawn by an earlier run (its

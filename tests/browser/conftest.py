@@ -3,41 +3,34 @@ Debian's chromium driven by Playwright (no Playwright browser download)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from companion import db as dbmod
+from companion import programme
 from companion.ops import demo
+from companion.people import patients
+from harness import server as harness_server
+from harness.chromium import ARGS, CHROMIUM, DESKTOP, PHONE, sign_in
+from harness.server import Server, stop_server
 from tests.conftest import ROOT
 
-CHROMIUM = os.environ.get("COMPANION_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-SHOTS = ROOT / "tests" / "browser" / "screenshots"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+__all__ = ["ARGS", "CHROMIUM", "DESKTOP", "PHONE", "Server", "sign_in", "stop_server"]
 
-pytestmark = pytest.mark.browser
+SHOTS = ROOT / "tests" / "browser" / "screenshots"
+
+T = 20_000  # ms each wait may take: generous for a cold server on a busy CI machine
 
 
 def pytest_collection_modifyitems(items):
+    for item in items:  # every test in this folder is a browser test (`-m "not browser"`)
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             raise pytest.UsageError(f"CI needs chromium at {CHROMIUM} for the browser tests")
@@ -65,63 +58,36 @@ def pytest_runtest_makereport(item, call):
             report.sections.append((f"server log {log}", text[start : start + 6000]))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    url: str
-    db_path: Path
-    process: subprocess.Popen
+DATABASES: dict[str, Path] = {}  # each running server's address -> its database file
 
 
 def start_server(db_path: Path, log: Path) -> Server:
-    port = _free_port()
+    """``harness.server.start_server``, its log kept for this worker's failure reports."""
     SERVER_LOGS.append(log)
-    env = {**os.environ, "COMPANION_DB": str(db_path)}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "asgi.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return Server(url, db_path, process)
-        except OSError:
-            time.sleep(0.2)
-        if process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError("the server did not start:\n" + log.read_text()[-3000:])
+    server = harness_server.start_server(db_path, log)
+    DATABASES[server.url] = db_path
+    return server
 
 
-def stop_server(server: Server) -> None:
-    server.process.terminate()
+def enter(page, url: str, username: str, *, path: str = "/") -> None:
+    """Open the app at ``url`` (at ``path``) already signed in as ``username``: a session is
+    made in the server's database and its cookie set, as the sign-in form's answer sets it.
+    For journeys about something else, so each skips one page load; signing in itself is
+    walked through the form, as a person types it, in test_foundation, test_security,
+    test_two_step, the sign-up journeys and the admin's password reset."""
+    from companion import config
+    from companion.auth import accounts, sessions
+
+    database = dbmod.connect(DATABASES[url])
     try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+        user = accounts.find_user_by_username(database, username)
+        assert user is not None, f"no account {username!r} on {url}"
+        token = sessions.create(database, user)
+    finally:
+        database.close()
+    cookie = {"name": config.SESSION_COOKIE, "value": token, "url": url, "httpOnly": True}
+    page.context.add_cookies([{**cookie, "sameSite": "Lax"}])
+    page.goto(url + path)
 
 
 @pytest.fixture(scope="session")
@@ -145,6 +111,111 @@ def own_demo_server(
     stop_server(server)
 
 
+def settled(page) -> None:
+    """Wait until no script run is in flight: Streamlit marks its app element with the run's
+    state. A tap made while a run is redrawing the page can fall on an element that is being
+    replaced (a Start button, a download link); a person taps what they see once it is still."""
+    from playwright.sync_api import expect
+
+    app = page.locator("[data-testid=stApp]")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=T)
+    expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=T)
+
+
+def tap_again_if_lost(page, button, shows, *, wait_ms: int = 6000) -> None:
+    """Tap ``button`` until ``shows`` appears, at most three times, as a person taps again
+    when nothing happens. On this 2-core machine under the full suite a tap on the pacer's
+    Start was now and then lost (the page was settled and connected; never seen in runs on
+    their own): a known problem, not yet understood, kept visible here rather than hidden
+    by a longer wait."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    for _ in range(2):
+        settled(page)
+        button.click()
+        try:
+            expect(shows).to_be_visible(timeout=wait_ms)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            print("a tap was lost; tapping again")
+    settled(page)
+    button.click()
+    expect(shows).to_be_visible(timeout=T)
+
+
+def tap_until_saved(page, button, count, *, wait_ms: int = 6000) -> None:
+    """Tap ``button`` until ``count()`` (the rows the tap saves, read from the server's
+    database) goes up by exactly one. Tap again, at most three times in all, only while
+    nothing was saved: a lost tap (see ``tap_again_if_lost``) is retried as a person would,
+    but a tap that saved is never repeated, so a double save cannot hide."""
+    import time
+
+    before = count()
+    for attempt in range(3):
+        settled(page)
+        button.click()
+        deadline = time.monotonic() + (wait_ms if attempt < 2 else T) / 1000
+        while time.monotonic() < deadline:
+            now = count()
+            if now != before:
+                assert now == before + 1, f"one tap saved {now - before} rows"
+                return
+            page.wait_for_timeout(200)
+        print("a tap was lost; tapping again")
+    raise AssertionError("three taps saved nothing")
+
+
+def typed(box, value: str) -> None:
+    """Type into a box and leave it with Tab, as a person does (Streamlit keeps a typed value
+    when the box loses focus)."""
+    box.fill(value)
+    box.press("Tab")
+
+
+def saved_rows(server, sql: str, params=()) -> list[dict]:
+    """What the server's database holds now, on a connection of its own (as a restart would
+    read it): what a journey checks after the screen said it was saved."""
+    database = dbmod.connect(server.db_path)
+    try:
+        return list(database.query(sql, list(params)))
+    finally:
+        database.close()
+
+
+def forget_days(database, patient_id: int, days) -> None:
+    """Delete a teen's check-ins (and their exercise ticks and coping uses) on ``days``, so a
+    journey starts on days not logged yet."""
+    for day in (d.isoformat() for d in days):
+        database.execute(
+            "DELETE FROM exercise_outcomes WHERE checkin_id IN"
+            " (SELECT id FROM checkins WHERE patient_id = ? AND day = ?)",
+            [patient_id, day],
+        )
+        for table in ("checkins", "coping_uses"):
+            database.execute(
+                f"DELETE FROM {table} WHERE patient_id = ? AND day = ?", [patient_id, day]
+            )
+
+
+def unlogged_teen_server(tmp_path_factory, name: str, *, days_back: tuple[int, ...] = (0,)):
+    """A demo programme (seed 7, two teens, with history) in which Maya has not logged the
+    days ``days_back`` before today (0: today). Yields the server, {username: password},
+    Maya's patient record and the programme's today."""
+    folder = tmp_path_factory.mktemp(name)
+    db_path = folder / "companion.db"
+    database = dbmod.connect(db_path, migrate=True)
+    made = demo.create_demo(database, seed=7, teens=2)
+    user_id = database.execute("SELECT id FROM users WHERE username = 'maya'").fetchone()[0]
+    patient = patients.find_patient_for_user(database, user_id)
+    today = programme.local_today(programme.get_settings(database))
+    forget_days(database, patient.id, [today - timedelta(days=n) for n in days_back])
+    database.close()
+    server = start_server(db_path, folder / "server.log")
+    yield server, {a.username: a.password for a in made.accounts}, patient, today
+    stop_server(server)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -155,24 +226,54 @@ def browser():
         chromium.close()
 
 
+_KEPT: dict[str, object] = {}  # this worker's browser context per viewport, kept between tests
+
+
+def _fresh_page(browser, kind: str, options: dict):
+    """A new tab in a context this worker keeps, which holds nothing from the last test:
+    after each test its tabs' local and session storage are cleared (Streamlit keeps the
+    sidebar's state there), every tab closed and every cookie cleared; a context that still
+    holds storage from a tab the test left is closed and a new one made. Keeping the context
+    keeps its HTTP and code cache, so the app's scripts are not fetched and compiled again
+    for every test."""
+    context = _KEPT.get(kind) or browser.new_context(**options)
+    _KEPT[kind] = context
+    yield context.new_page()
+    for page in context.pages:
+        if page.url.startswith("http"):
+            # a tab that is closing or crashed may not answer: the check below covers it
+            with contextlib.suppress(Exception):
+                page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.close()
+    context.clear_cookies()
+    context.clear_permissions()
+    if context.storage_state()["origins"]:
+        context.close()
+        del _KEPT[kind]
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
+    yield from _fresh_page(browser, "phone", PHONE)
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    yield context.new_page()
-    context.close()
+    yield from _fresh_page(browser, "desktop", DESKTOP)
+
+
+SHOOT = os.environ.get("COMPANION_SHOTS") == "1"  # `make shots` (they assert nothing)
 
 
 def shot(page, name: str) -> None:
-    """A screenshot of the whole page. Streamlit scrolls inside its own container, so the
-    viewport is stretched to the content's height for the picture and then put back."""
+    """A screenshot of the whole page, with ``COMPANION_SHOTS=1`` (``make shots``). Streamlit
+    scrolls inside its own container, so the viewport is stretched to the content's height
+    for the picture and then put back. Off by default: pictures are for people to look at,
+    they prove nothing, and taking them was a fifth of the browser tests' time."""
     from playwright.sync_api import expect
+
+    if not SHOOT:
+        return
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=20_000)
@@ -194,14 +295,7 @@ def no_script_errors(page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def serious_axe_violations(page) -> list[str]:

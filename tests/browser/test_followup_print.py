@@ -3,19 +3,16 @@ alone (no sidebar, no forms, no download buttons) and keeps the period and its f
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import no_script_errors, shot, sign_in
-
-pytestmark = pytest.mark.browser
-T = 20_000
+from tests.browser import conftest as kit
+from tests.browser.conftest import T, no_script_errors, shot
 
 
 def test_the_follow_up_view_prints_without_sidebar_or_forms(demo_server, desktop):
     server, passwords = demo_server
     page = desktop
-    sign_in(page, server.url, "dr.rivera", passwords["dr.rivera"])
+    kit.enter(page, server.url, "dr.rivera")
     page.goto(server.url + "/clinician_followup")
     expect(page.get_by_role("heading", name="Follow-up")).to_be_visible(timeout=T)
     expect(page.get_by_text("Record this visit")).to_be_visible(timeout=T)

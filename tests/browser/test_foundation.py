@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from companion import db as dbmod
-from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
-
-pytestmark = pytest.mark.browser
-T = 20_000  # ms: generous for a cold server on a busy CI machine
+from companion.ops import demo
+from tests.browser import conftest as kit
+from tests.browser.conftest import T, no_script_errors, shot, sign_in, start_server, stop_server
 
 
 def test_a_teen_on_a_phone_stays_signed_in_across_reloads_and_signs_out(demo_server, phone):
@@ -51,6 +49,31 @@ def test_a_tampered_cookie_lands_on_sign_in(demo_server, phone):
     )
     phone.goto(server.url)
     expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+
+
+def test_a_link_to_a_page_opened_first_after_a_restart_runs_the_whole_app(tmp_path, desktop):
+    """The first visitor after a restart opens a link to the follow-up view: app.py still runs
+    around the page (its style, "Help now", the role's own navigation). Before the fix,
+    Streamlit ran the page's script alone, as an old-style multipage app, and listed every
+    file in pages/ in the sidebar, for that visitor and for everyone after them."""
+    db_path = tmp_path / "companion.db"
+    database = dbmod.connect(db_path, migrate=True)
+    demo.create_demo(database, seed=3, teens=2, history=False)
+    database.close()
+    server = start_server(db_path, tmp_path / "server.log")
+    try:
+        kit.enter(desktop, server.url, "dr.rivera", path="/clinician_followup")
+        expect(desktop.get_by_role("heading", name="Follow-up")).to_be_visible(timeout=T)
+        sidebar = desktop.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Help now").first).to_be_visible(timeout=T)
+        expect(sidebar.get_by_role("link", name="My patients")).to_be_visible()
+        expect(sidebar.get_by_role("link", name="admin audit")).to_have_count(0)
+        # the house style is on the page: printing leaves the sidebar out
+        desktop.emulate_media(media="print")
+        expect(sidebar).to_be_hidden()
+        no_script_errors(desktop)
+    finally:
+        stop_server(server)
 
 
 def test_first_run_explore_with_demo_data_then_sign_in(tmp_path, phone):

@@ -21,11 +21,9 @@ from companion import programme
 from companion.auth import accounts
 from companion.care import checkins, plans
 from companion.ops import demo
-from companion.people import enrolment
-from tests.browser.conftest import no_script_errors, shot, sign_in, start_server, stop_server
+from companion.people import enrolment, patients
+from tests.browser import conftest as kit
 
-pytestmark = pytest.mark.browser
-T = 20_000
 NOTES = {1: "Knee sore after the bus", 2: "Walked the dog twice"}
 QUESTION = "Can I go back to swimming?"
 
@@ -78,16 +76,16 @@ def server(tmp_path_factory):
         ],
     )
     database.close()
-    running = start_server(db_path, folder / "server.log")
+    running = kit.start_server(db_path, folder / "server.log")
     passwords = {a.username: a.password for a in made.accounts}
     yield running, passwords, noor, today
-    stop_server(running)
+    kit.stop_server(running)
 
 
 def _period(page):
     """The caption naming the period shown ("1 Dec 2026 to 3 Dec 2026 (3 days)")."""
     caption = page.get_by_text(" days)", exact=False).first
-    expect(caption).to_be_visible(timeout=T)
+    expect(caption).to_be_visible(timeout=kit.T)
     return caption.inner_text()
 
 
@@ -96,72 +94,66 @@ def _choose(page, period):
 
 
 def _visits(server, patient_id, day):
-    database = dbmod.connect(server.db_path)
-    try:
-        return list(
-            database.query(
-                "SELECT day, pain, fdi_total, notes FROM visits WHERE patient_id = ? AND day = ?",
-                [patient_id, day.isoformat()],
-            )
-        )
-    finally:
-        database.close()
+    return kit.saved_rows(
+        server,
+        "SELECT day, pain, fdi_total, notes FROM visits WHERE patient_id = ? AND day = ?",
+        [patient_id, day.isoformat()],
+    )
 
 
 def _type(page, name, value):
     box = page.get_by_role("spinbutton", name=name)
-    box.fill(value)
-    box.press("Tab")
+    kit.typed(box, value)
 
 
 def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server, desktop):
     running, passwords, noor, today = server
     page = desktop
-    sign_in(page, running.url, "dr.rivera", passwords["dr.rivera"])
-    expect(page.get_by_role("heading", name="My patients")).to_be_visible(timeout=T)
+    kit.enter(page, running.url, "dr.rivera")
+    expect(page.get_by_role("heading", name="My patients")).to_be_visible(timeout=kit.T)
 
     # the panel: pick Noor's row (the grid is a canvas: click the row's selection cell)
     grid = page.get_by_test_id("stDataFrame")
-    expect(grid).to_be_visible(timeout=T)
-    expect(grid.locator("td[aria-colindex='1']", has_text="Noor")).to_have_count(1, timeout=T)
+    expect(grid).to_be_visible(timeout=kit.T)
+    expect(grid.locator("td[aria-colindex='1']", has_text="Noor")).to_have_count(1, timeout=kit.T)
     names = [c.text_content() for c in grid.locator("td[aria-colindex='1']").all()]
     row = names.index("Noor")
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)
-    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=T)
-    shot(page, "clinician-patient-desktop")
+    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=kit.T)
+    kit.shot(page, "clinician-patient-desktop")
 
     # the follow-up, for the patient picked (the page keeps ?patient=)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-up").click()
-    expect(page.get_by_role("heading", name="Follow-up")).to_be_visible(timeout=T)
+    expect(page.get_by_role("heading", name="Follow-up")).to_be_visible(timeout=kit.T)
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Patient")
     if "Noor" not in picker.inner_text():
         picker.click()
         page.get_by_role("option", name="Noor").click()
-    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=T)
+    expect(page.get_by_role("heading", name="Noor")).to_be_visible(timeout=kit.T)
 
     # each period; since the baseline visit at discharge, "since the last visit" starts
     # the day after it
     discharged = noor.discharged_on
     reviewed = f"{discharged + timedelta(days=1):%-d %b %Y} to {today:%-d %b %Y} (3 days)"
-    expect(page.get_by_text(reviewed)).to_be_visible(timeout=T)
+    expect(page.get_by_text(reviewed)).to_be_visible(timeout=kit.T)
     since = f"{discharged:%-d %b %Y} to {today:%-d %b %Y} (4 days)"
     for period in ("Last 30 days", "Since discharge"):
         _choose(page, period)
-        expect(page.get_by_text(since)).to_be_visible(timeout=T)
-        no_script_errors(page)
+        expect(page.get_by_text(since)).to_be_visible(timeout=kit.T)
+        kit.no_script_errors(page)
     _choose(page, "Custom")
-    expect(page.get_by_text("From – to")).to_be_visible(timeout=T)
-    expect(page.get_by_text(since)).to_be_visible(timeout=T)
-    no_script_errors(page)
-    shot(page, "clinician-followup-custom")
+    expect(page.get_by_text("From – to")).to_be_visible(timeout=kit.T)
+    expect(page.get_by_text(since)).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(page)
+    kit.shot(page, "clinician-followup-custom")
     _choose(page, "Since the last visit")
-    expect(page.get_by_text(reviewed)).to_be_visible(timeout=T)
+    expect(page.get_by_text(reviewed)).to_be_visible(timeout=kit.T)
 
     # the teen's notes and questions, newest first, with local dates
     newer = f"{today - timedelta(days=1):%a %-d %b}: {NOTES[1]}"
     older = f"{today - timedelta(days=2):%a %-d %b}: {NOTES[2]}"
-    expect(page.get_by_text(newer)).to_be_visible(timeout=T)
+    expect(page.get_by_text(newer)).to_be_visible(timeout=kit.T)
     expect(page.get_by_text(older)).to_be_visible()
     expect(page.get_by_text(f"{today - timedelta(days=2):%a %-d %b}: {QUESTION}")).to_be_visible()
     assert page.get_by_text(newer).bounding_box()["y"] < page.get_by_text(older).bounding_box()["y"]
@@ -170,7 +162,7 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
     _type(page, "FDI total (0–60)", "75")
     page.get_by_role("button", name="Record visit").click()
     expect(page.get_by_text("The FDI total is a whole number from 0 to 60.")).to_be_visible(
-        timeout=T
+        timeout=kit.T
     )
     assert _visits(running, noor.id, today) == []
 
@@ -178,10 +170,9 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
     _type(page, "FDI total (0–60)", "22")
     _type(page, "Pain (0–10)", "4")
     notes = page.get_by_role("textbox", name="Notes")
-    notes.fill("Back at school full days")
-    notes.press("Tab")
+    kit.typed(notes, "Back at school full days")
     page.get_by_role("button", name="Record visit").click()
-    expect(page.get_by_text("recorded.", exact=False)).to_be_visible(timeout=T)
+    expect(page.get_by_text("recorded.", exact=False)).to_be_visible(timeout=kit.T)
     assert _visits(running, noor.id, today) == [
         {"day": today.isoformat(), "pain": 4, "fdi_total": 22, "notes": "Back at school full days"}
     ]
@@ -189,21 +180,21 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
     expect(page.get_by_text(reviewed)).to_be_visible()
 
     # edit it: the form holds the visit's values; still one visit today
-    expect(page.get_by_role("button", name="Update visit")).to_be_visible(timeout=T)
+    expect(page.get_by_role("button", name="Update visit")).to_be_visible(timeout=kit.T)
     expect(page.get_by_role("spinbutton", name="FDI total (0–60)")).to_have_value("22")
     _type(page, "FDI total (0–60)", "19")
     page.get_by_role("button", name="Update visit").click()
-    expect(page.get_by_text("updated.", exact=False)).to_be_visible(timeout=T)
+    expect(page.get_by_text("updated.", exact=False)).to_be_visible(timeout=kit.T)
     assert _visits(running, noor.id, today) == [
         {"day": today.isoformat(), "pain": 4, "fdi_total": 19, "notes": "Back at school full days"}
     ]
-    no_script_errors(page)
-    shot(page, "clinician-followup-visit")
+    kit.no_script_errors(page)
+    kit.shot(page, "clinician-followup-visit")
 
     # the CSV, then straight away the PDF
-    with page.expect_download(timeout=T) as got:
+    with page.expect_download(timeout=kit.T) as got:
         page.get_by_role("button", name="Daily data (CSV)").click()
-    with page.expect_download(timeout=T) as got_pdf:
+    with page.expect_download(timeout=kit.T) as got_pdf:
         page.get_by_role("button", name="One-page report (PDF)").click()
     csv_file, pdf_file = got.value, got_pdf.value
     assert csv_file.failure() is None and pdf_file.failure() is None
@@ -222,4 +213,56 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
     assert reviewed in text
     assert newer in text and older in text and QUESTION in text
     assert "FDI (latest) 19, moderate disability" in text, text
-    no_script_errors(page)
+    kit.no_script_errors(page)
+
+
+def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
+    """Edit the care plan as a clinician does: add a coping skill of one's own, rewrite what
+    helps, say what changed, save. The new version holds those edits; the exercises and
+    everything else are carried over. (Typing into the exercise grid, a canvas, is not
+    driven here: plans.apply_table_edits applies its edits, tested in tests/test_plans.py.)"""
+    running = server[0]
+    database = dbmod.connect(running.db_path)
+    clinician = accounts.find_user_by_username(database, "dr.rivera")
+    today = programme.local_today(programme.get_settings(database))
+    patient = next(
+        p
+        for p in patients.list_for_clinician(database, clinician.id)
+        if p.username != "noor.h" and plans.current_plan(database, p.id, today) is not None
+    )
+    before = plans.current_plan(database, patient.id, today)
+    versions_before = len(plans.list_versions(database, patient.id))
+    first = before.exercises[0]
+    assert "Humming" not in before.coping_skills
+    page = desktop
+    kit.enter(page, running.url, "dr.rivera")
+    expect(page.get_by_role("heading", name="My patients")).to_be_visible(timeout=kit.T)
+    page.goto(f"{running.url}/clinician_plan?patient={patient.id}")
+    expect(page.get_by_role("heading", name="Care plan")).to_be_visible(timeout=kit.T)
+
+    grid = page.get_by_test_id("stDataFrame").first  # the exercises (goals come after)
+    expect(grid.locator("td", has_text=first.name).first).to_be_attached(timeout=kit.T)
+    skills = page.get_by_role("combobox", name="Coping skills taught")
+    skills.click()
+    skills.press_sequentially("Humming")
+    skills.press("Enter")
+    page.keyboard.press("Escape")
+    helps = page.get_by_role("textbox", name="What helps")
+    kit.typed(helps, "A warm bath, then a short walk")
+    note = page.get_by_role("textbox", name="What changed (optional)")
+    kit.typed(note, "More squats; humming for flares")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_text("saved", exact=False).first).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(page)
+    kit.shot(page, "clinician-plan-saved-desktop")
+
+    after = plans.current_plan(database, patient.id, today)
+    assert len(plans.list_versions(database, patient.id)) == versions_before + 1
+    assert [(e.key, e.name, e.dose, e.days_per_week) for e in after.exercises] == [
+        (e.key, e.name, e.dose, e.days_per_week) for e in before.exercises
+    ]
+    assert list(after.coping_skills) == [*before.coping_skills, "Humming"]
+    assert after.what_helps == "A warm bath, then a short walk"
+    assert after.warning_signs == before.warning_signs and after.contacts == before.contacts
+    assert after.modules == before.modules and after.follow_ups == before.follow_ups
+    database.close()

@@ -15,21 +15,14 @@ from companion import programme
 from companion.auth import accounts
 from companion.identity import Role
 from companion.people import account_admin, enrolment
-from tests.browser.conftest import (
-    no_script_errors,
-    own_demo_server,
-    shot,
-    sign_in,
-)
+from tests.browser import conftest as kit
 
-pytestmark = pytest.mark.browser
-T = 20_000
 TYPED = "kettle orbit maple sundown"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    for running, _ in own_demo_server(tmp_path_factory, "signup-server", seed=5, teens=2):
+    for running, _ in kit.own_demo_server(tmp_path_factory, "signup-server", seed=5, teens=2):
         yield running
 
 
@@ -44,23 +37,20 @@ def _user(database, username):
 def _open_redeem(page, url):
     page.goto(url)
     page.get_by_role("link", name="I have a code").click()
-    expect(page.get_by_role("heading", name="I have a code")).to_be_visible(timeout=T)
+    expect(page.get_by_role("heading", name="I have a code")).to_be_visible(timeout=kit.T)
 
 
 def _type_code(page, code):
     box = page.get_by_role("textbox", name="Your code")
-    box.fill(code)
-    box.press("Tab")
+    kit.typed(box, code)
     page.get_by_role("button", name="Continue").click()
 
 
 def _type_passwords(page, password):
     first = page.get_by_role("textbox", name="New password", exact=True)
-    first.fill(password)
-    first.press("Tab")
+    kit.typed(first, password)
     again = page.get_by_role("textbox", name="New password again")
-    again.fill(password)
-    again.press("Tab")
+    kit.typed(again, password)
 
 
 def test_a_parent_registers_with_a_family_code_on_a_phone(server, phone):
@@ -71,19 +61,17 @@ def test_a_parent_registers_with_a_family_code_on_a_phone(server, phone):
 
     _open_redeem(phone, server.url)
     _type_code(phone, code)
-    expect(phone.get_by_text("This is a family code.")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("This is a family code.")).to_be_visible(timeout=kit.T)
     expect(phone.get_by_text(f"Your code: {code}")).to_be_visible()
     name_box = phone.get_by_role("textbox", name="Choose a username")
-    name_box.fill("sam.parent")
-    name_box.press("Tab")
+    kit.typed(name_box, "sam.parent")
     display = phone.get_by_role("textbox", name="Your name (as your teen's care team will see it)")
-    display.fill("Sam Ortiz")
-    display.press("Tab")
+    kit.typed(display, "Sam Ortiz")
     _type_passwords(phone, TYPED)
-    shot(phone, "redeem-family-phone")
+    kit.shot(phone, "redeem-family-phone")
     phone.get_by_role("button", name="Save").click()
-    expect(phone.get_by_text("All set. You can sign in now")).to_be_visible(timeout=T)
-    no_script_errors(phone)
+    expect(phone.get_by_text("All set. You can sign in now")).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(phone)
 
     parent = _user(database, "sam.parent")
     assert parent is not None and parent.role is Role.PARENT
@@ -97,9 +85,9 @@ def test_a_parent_registers_with_a_family_code_on_a_phone(server, phone):
         accounts.describe_code(database, code)
 
     phone.get_by_role("link", name="Go to sign in").click()
-    sign_in(phone, server.url, "sam.parent", TYPED)
-    expect(phone.get_by_text("Maya").first).to_be_visible(timeout=T)
-    no_script_errors(phone)
+    kit.sign_in(phone, server.url, "sam.parent", TYPED)
+    expect(phone.get_by_text("Maya").first).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(phone)
     database.close()
 
 
@@ -119,19 +107,19 @@ def test_a_teen_activates_with_the_suggested_passphrase(server, phone):
     )
     _open_redeem(phone, server.url)
     _type_code(phone, code.lower().replace("-", " "))
-    expect(phone.get_by_text("Username: lee.k")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Username: lee.k")).to_be_visible(timeout=kit.T)
     phrase = phone.get_by_test_id("stCode").inner_text().strip()
     phone.get_by_role("button", name="Use this").click()
     expect(phone.get_by_role("textbox", name="New password", exact=True)).to_have_value(
-        phrase, timeout=T
+        phrase, timeout=kit.T
     )
     phone.get_by_role("button", name="Save").click()
-    expect(phone.get_by_text("All set. You can sign in now")).to_be_visible(timeout=T)
-    no_script_errors(phone)
+    expect(phone.get_by_text("All set. You can sign in now")).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(phone)
 
     assert accounts.authenticate(database, "lee.k", phrase).username == "lee.k"
-    sign_in(phone, server.url, "lee.k", phrase)
-    expect(phone.get_by_role("heading", name="Hi Lee")).to_be_visible(timeout=T)
+    kit.sign_in(phone, server.url, "lee.k", phrase)
+    expect(phone.get_by_role("heading", name="Hi Lee")).to_be_visible(timeout=kit.T)
     database.close()
 
 
@@ -147,27 +135,26 @@ def test_a_staff_member_changes_code_then_activates_with_a_typed_password(server
 
     _open_redeem(desktop, server.url)
     _type_code(desktop, family_code)
-    expect(desktop.get_by_text("This is a family code.")).to_be_visible(timeout=T)
+    expect(desktop.get_by_text("This is a family code.")).to_be_visible(timeout=kit.T)
     desktop.get_by_role("button", name="Use a different code").click()
     box = desktop.get_by_role("textbox", name="Your code")
-    expect(box).to_be_editable(timeout=T)
+    expect(box).to_be_editable(timeout=kit.T)
     expect(box).to_have_value("")
 
     # a mismatch keeps the code and says what is wrong
     _type_code(desktop, code)
-    expect(desktop.get_by_text("Username: dr.okafor")).to_be_visible(timeout=T)
+    expect(desktop.get_by_text("Username: dr.okafor")).to_be_visible(timeout=kit.T)
     first = desktop.get_by_role("textbox", name="New password", exact=True)
-    first.fill(TYPED)
-    first.press("Tab")
+    kit.typed(first, TYPED)
     desktop.get_by_role("textbox", name="New password again").fill(TYPED + " x")
     desktop.get_by_role("button", name="Save").click()
-    expect(desktop.get_by_text("The two passwords are different.")).to_be_visible(timeout=T)
+    expect(desktop.get_by_text("The two passwords are different.")).to_be_visible(timeout=kit.T)
     expect(desktop.get_by_text(f"Your code: {code}")).to_be_visible()
 
     _type_passwords(desktop, TYPED)
     desktop.get_by_role("button", name="Save").click()
-    expect(desktop.get_by_text("All set. You can sign in now")).to_be_visible(timeout=T)
-    no_script_errors(desktop)
+    expect(desktop.get_by_text("All set. You can sign in now")).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(desktop)
     assert accounts.authenticate(database, "dr.okafor", TYPED).id == staff.id
     # the family code opened and put back is still unused: nothing was saved with it
     assert accounts.describe_code(database, family_code)["purpose"] == "link_parent"

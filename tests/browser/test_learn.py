@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from companion import db as dbmod
-from tests.browser.conftest import no_script_errors, shot, sign_in
-
-pytestmark = pytest.mark.browser
-T = 20_000
+from tests.browser import conftest as kit
+from tests.browser.conftest import T, no_script_errors, shot
 
 
 def test_a_teen_finds_and_reads_an_article_on_a_phone(demo_server, phone):
     server, passwords = demo_server
-    sign_in(phone, server.url, "maya", passwords["maya"])
+    kit.enter(phone, server.url, "maya")
     expect(phone.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
     phone.goto(server.url + "/learn")
     expect(phone.get_by_role("heading", name="Learn")).to_be_visible(timeout=T)

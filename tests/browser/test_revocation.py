@@ -13,16 +13,14 @@ from companion import config
 from companion import db as dbmod
 from companion.auth import accounts, sessions
 from companion.people import account_admin, patients
+from tests.browser import conftest as kit
 from tests.browser.conftest import (
     Server,
+    T,
     no_script_errors,
     own_demo_server,
     shot,
-    sign_in,
 )
-
-pytestmark = pytest.mark.browser
-T = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +47,7 @@ def _open_patient(page, server: Server, username: str, password: str) -> int:
     user = accounts.find_user_by_username(database, username)
     patient = patients.list_for_clinician(database, user.id)[0]
     database.close()
-    sign_in(page, server.url, username, password)
+    kit.enter(page, server.url, username)
     expect(page.get_by_role("heading", name="My patients")).to_be_visible(timeout=T)
     page.goto(f"{server.url}/clinician_patient?patient={patient.id}")
     expect(page.get_by_role("button", name="Record FDI total")).to_be_visible(timeout=T)

@@ -9,10 +9,8 @@ from companion import db as dbmod
 from companion import programme
 from companion.care import checkins, plans
 from companion.people import patients
-from tests.browser.conftest import no_script_errors, shot, sign_in
-
-pytestmark = pytest.mark.browser
-T = 20_000
+from tests.browser import conftest as kit
+from tests.browser.conftest import T, no_script_errors, shot
 
 
 class Taps:
@@ -47,7 +45,7 @@ def test_a_full_check_in_takes_at_most_8_taps(demo_server, phone):
     statuses = {
         e.key: "done" if current.outcomes.get(e.key) != "done" else "part" for e in (first, second)
     }
-    sign_in(phone, server.url, "maya", passwords["maya"])
+    kit.enter(phone, server.url, "maya")
     expect(phone.get_by_role("button", name="Save")).to_be_visible(timeout=T)
     shot(phone, "checkin-phone")
 
@@ -75,32 +73,33 @@ def test_a_full_check_in_takes_at_most_8_taps(demo_server, phone):
     database.close()
 
 
-@pytest.mark.parametrize(
-    ("page_title", "heading", "name"),
-    [
-        ("Exercises", "Home exercises", "exercises-phone"),
-        ("Toolbox", "Coping toolbox", "toolbox-phone"),
-        ("Goals", "My goals", "goals-phone"),
-        ("Setback plan", "My setback plan", "setback-phone"),
-        ("Settings", "Settings", "settings-phone"),
-        ("My progress", "My progress", "progress-phone"),
-    ],
-)
-def test_teen_pages_on_a_phone(demo_server, phone, page_title, heading, name):
+TEEN_PAGES = [  # the sidebar link, the page's heading, the screenshot's name
+    ("Exercises", "Home exercises", "exercises-phone"),
+    ("Toolbox", "Coping toolbox", "toolbox-phone"),
+    ("Goals", "My goals", "goals-phone"),
+    ("Setback plan", "My setback plan", "setback-phone"),
+    ("Settings", "Settings", "settings-phone"),
+    ("My progress", "My progress", "progress-phone"),
+]
+
+
+def test_a_teen_opens_each_page_from_the_sidebar_on_a_phone(demo_server, phone):
+    """One sign-in, then each page by its sidebar link, closing the sidebar after as a
+    person would (Streamlit leaves it open over the page on a phone)."""
     server, passwords = demo_server
-    sign_in(phone, server.url, "jordan", passwords["jordan"])
+    kit.enter(phone, server.url, "jordan")
     expect(phone.get_by_role("heading", name="Hi Jordan")).to_be_visible(timeout=T)
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_test_id("stSidebarNavLink").filter(has_text=page_title).first.click()
-    expect(phone.get_by_role("heading", name=heading)).to_be_visible(timeout=T)
-    no_script_errors(phone)
-    # Streamlit leaves the phone sidebar open after navigating; close it as a person would
-    phone.get_by_test_id("stSidebarCollapseButton").click()
-    expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_visible(timeout=T)
-    shot(phone, name)
+    for page_title, heading, name in TEEN_PAGES:
+        phone.get_by_test_id("stExpandSidebarButton").click()
+        phone.get_by_test_id("stSidebarNavLink").filter(has_text=page_title).first.click()
+        expect(phone.get_by_role("heading", name=heading)).to_be_visible(timeout=T)
+        no_script_errors(phone)
+        phone.get_by_test_id("stSidebarCollapseButton").click()
+        expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_visible(timeout=T)
+        shot(phone, name)
 
 
-@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("size", ["desktop"])  # on a phone: the walk in test_phone_pages.py
 def test_progress_and_family_dashboard_screenshots(demo_server, browser, size):
     from tests.browser.conftest import DESKTOP, PHONE
 
@@ -108,13 +107,13 @@ def test_progress_and_family_dashboard_screenshots(demo_server, browser, size):
     context = browser.new_context(**(PHONE if size == "phone" else DESKTOP))
     page = context.new_page()
     try:
-        sign_in(page, server.url, "rosa.parent", passwords["rosa.parent"])
+        kit.enter(page, server.url, "rosa.parent")
         expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=T)
         expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=T)
         no_script_errors(page)
         shot(page, f"parent-overview-{size}")
         page.context.clear_cookies()
-        sign_in(page, server.url, "maya", passwords["maya"])
+        kit.enter(page, server.url, "maya")
         expect(page.get_by_role("heading", name="Hi Maya")).to_be_visible(timeout=T)
         page.goto(server.url + "/teen_progress")
         expect(page.get_by_role("heading", name="My progress")).to_be_visible(timeout=T)
