@@ -110,7 +110,9 @@ if kind == "A readmitted teen":
     )
     ui.field_error("discharged_on")
     baseline("Baseline at this discharge", "readmit")
-    with st.expander("For programme outcomes (optional)"):
+    with st.expander(
+        "For programme outcomes (optional)", key="readmit_outcomes_open", on_change="rerun"
+    ):
         st.caption(population.WHY)
         ui.treatment_fields("readmit_out", admission_date=False)
 
@@ -173,7 +175,9 @@ st.selectbox(
 )
 ui.field_error("diagnosis_group")
 baseline("Baseline at discharge", "baseline")
-with st.expander("For programme outcomes (optional)"):
+# tracked, so it stays open when a message above it comes or goes (an untracked expander
+# was redrawn closed, hiding what the clinician was filling in)
+with st.expander("For programme outcomes (optional)", key="enrol_outcomes_open", on_change="rerun"):
     st.caption(population.WHY)
     ui.treatment_fields("enrol_out")
     ui.population_fields("enrol_out", ui.settings())

@@ -29,7 +29,7 @@ def texts(at: AppTest) -> str:
         parts += [str(e.value) for e in at.get(kind)]
     for kind in ("text_input", "selectbox", "button", "tabs"):
         parts += [str(getattr(e, "label", "")) for e in at.get(kind)]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         parts.append(frame.value.to_csv())
     parts += [e.proto.label for e in at.get("page_link")]
     parts += [str(getattr(e, "proto", "")) for e in at.get("html")]

@@ -185,3 +185,61 @@ def weekly_average(frame: pd.DataFrame, column: str, title: str, top: int) -> al
         )
         .properties(height=130, width="container")
     )
+
+
+# --- programme outcomes ------------------------------------------------------------------------
+
+# FDI band -> colour for the stacked bars (3:1 or more against white and their neighbours'
+# white edge); the band's words are in the legend and the tooltip
+OUTCOME_BANDS = {
+    "No or minimal disability": "#2e7d4f",
+    "Moderate disability": "#b26a00",
+    "Severe disability": "#b3261e",
+}
+
+
+def outcome_trajectory(rows: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Mean at each time point with its 95% interval as a bar: ``rows`` from
+    ``outcome_tables.trajectory_rows`` (shown figures only)."""
+    order = list(rows.sort_values("order")["time point"])
+    x = alt.X("time point:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(rows[["time point", "order", "mean", "low", "high", "teens"]])
+    interval = base.mark_rule(color=GRID, strokeWidth=2).encode(
+        x=x, y=alt.Y("low:Q", title=title, scale=alt.Scale(zero=False)), y2="high:Q"
+    )
+    line = base.mark_line(color=PRIMARY, point=alt.OverlayMarkDef(color=PRIMARY, size=60)).encode(
+        x=x,
+        y="mean:Q",
+        tooltip=[
+            alt.Tooltip("time point:N"),
+            alt.Tooltip("mean:Q", format=".1f", title="mean"),
+            alt.Tooltip("low:Q", format=".1f", title="95% CI from"),
+            alt.Tooltip("high:Q", format=".1f", title="to"),
+            alt.Tooltip("teens:Q"),
+        ],
+    )
+    return (interval + line).properties(height=HEIGHT)
+
+
+def band_shift_bars(rows: pd.DataFrame) -> alt.Chart:
+    """The share of teens in each FDI band at discharge and each follow-up, stacked; the
+    band's words are in the legend (colour never carries the meaning alone)."""
+    data = rows.rename(columns={"band": "words"})
+    words, colours = list(OUTCOME_BANDS), list(OUTCOME_BANDS.values())
+    order = list(dict.fromkeys(data.sort_values("order")["time point"]))
+    return (
+        alt.Chart(data[["time point", "words", "share", "teens", "order"]])
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("time point:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("share:Q", title="Share of teens", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "words:N",
+                scale=alt.Scale(domain=words, range=colours),
+                legend=alt.Legend(title=None, orient="top", direction="vertical", labelLimit=0),
+            ),
+            order=alt.Order("words:N", sort="descending"),
+            tooltip=["time point:N", "words:N", "teens:Q", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .properties(height=HEIGHT)
+    )

@@ -22,7 +22,14 @@ from companion.ui.actions import (
     run_action,
     value,
 )
-from companion.ui.cached import chart, library, panel_for, progress_for
+from companion.ui.cached import (
+    OUTCOMES_MINUTES,
+    chart,
+    library,
+    outcomes_for,
+    panel_for,
+    progress_for,
+)
 from companion.ui.care_team import care_team_editor
 from companion.ui.forms import sign_in_form, sign_out_form, two_step_form
 from companion.ui.guards import (
@@ -66,6 +73,7 @@ from companion.ui.widgets import (
 )
 
 __all__ = [
+    "OUTCOMES_MINUTES",
     "PASSWORD_RULES",
     "SIGNED_OUT",
     "TOKEN_KEY",
@@ -90,6 +98,7 @@ __all__ = [
     "own_patient",
     "panel_for",
     "pick_patient",
+    "outcomes_for",
     "passphrase_suggestion",
     "population_fields",
     "population_value",

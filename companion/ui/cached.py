@@ -8,9 +8,10 @@ import pickle
 
 import streamlit as st
 
-from companion import config, programme
+from companion import access, config, programme
 from companion.db import connect
-from companion.insight import charts, panel, progress
+from companion.identity import User
+from companion.insight import charts, outcomes, panel, progress
 from companion.library import articles
 from companion.people.patients import Patient
 from companion.ui.run import db, settings
@@ -104,3 +105,25 @@ def chart(kind: str, *args, alt: str | None = None) -> None:
     the chart's sentence for screen readers."""
     spec = _chart_spec(kind, _digest(args), args)
     st.vega_lite_chart(spec=spec, width="stretch", alt=alt)
+
+
+OUTCOMES_MINUTES = 5
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=OUTCOMES_MINUTES * 60)
+def _outcomes(path: str, first, last, today, _reader: User) -> outcomes.Cohort:
+    """A programme's cohort read once for every reader who asks within a few minutes: figures
+    for hundreds of teens, not a live view of one (the page says how old they may be). The
+    reader is not part of the key: the figures are the programme's, the same for each."""
+    database = connect(path)
+    try:
+        return outcomes.load(database, _reader, first=first, last=last, today=today)
+    finally:
+        database.close()
+
+
+def outcomes_for(user: User, *, first, last, today) -> outcomes.Cohort:
+    """The cohort for a clinician or an admin, asked of ``access`` on every call (a cached
+    answer skips the check inside ``outcomes.load``, never this one)."""
+    access.require_outcomes_reader(db(), user)
+    return _outcomes(str(config.db_path()), first, last, today, user)

@@ -97,14 +97,15 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[Server, dict[str, str]]]:
 
 
 def own_demo_server(
-    tmp_path_factory, name: str, *, seed: int, teens: int, history: bool = True
+    tmp_path_factory, name: str, *, seed: int, teens: int, history: bool = True, **more
 ) -> Iterator[tuple[Server, dict[str, str]]]:
     """A server on a demo programme of its own, for a module whose tests change what others
-    read (``yield from`` it in a module-scoped fixture); yields it with {username: password}."""
+    read (``yield from`` it in a module-scoped fixture); yields it with {username: password}.
+    ``more`` goes to ``demo.create_demo`` (days, visits, ...)."""
     folder = tmp_path_factory.mktemp(name)
     db_path = folder / "companion.db"
     database = dbmod.connect(db_path, migrate=True)
-    made = demo.create_demo(database, seed=seed, teens=teens, history=history)
+    made = demo.create_demo(database, seed=seed, teens=teens, history=history, **more)
     database.close()
     server = start_server(db_path, folder / "server.log")
     yield server, {a.username: a.password for a in made.accounts}

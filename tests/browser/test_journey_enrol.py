@@ -58,6 +58,7 @@ def test_a_clinician_enrols_a_teen_and_prints_a_one_page_sheet(server, desktop):
     pain = page.get_by_role("spinbutton", name="Pain (0–10)")
     typed(pain, "6")
     # the outcome fields: a few chosen, the rest left alone (saved as not recorded)
+    kit.settled(page)
     page.get_by_text("For programme outcomes (optional)").click()
     expect(page.get_by_text("serves every group equally well")).to_be_visible(timeout=T)
     kit.settled(page)
