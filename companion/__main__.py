@@ -1,4 +1,5 @@
-"""Command line: python -m companion {migrate,create-admin,demo,backup,restore} [--help]."""
+"""Command line: python -m companion {migrate,create-admin,demo,backup,restore,measures}
+[--help]."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from companion import config, db, programme
 from companion.errors import InvalidInput
-from companion.ops import backup, demo
+from companion.ops import backup, demo, measures
 from companion.people import account_admin
 
 
@@ -102,6 +103,45 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measures_export(args: argparse.Namespace) -> int:
+    database = db.connect(args.db, migrate=True)
+    today = programme.local_today(programme.get_settings(database))
+    try:
+        made = measures.export(database, Path(args.path), today=today)
+    except measures.ExportError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    except OSError as problem:
+        print(f"Export failed: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"Common measures written: {args.path} ({made.rows} rows, {made.teens} teens), with"
+        f" {args.path}.dictionary.json and {args.path}.redcap-dictionary.csv"
+    )
+    if made.coarsened:
+        print(f"So that every combination holds {measures.K} teens, coarsened:")
+        for step in made.coarsened:
+            print(f"  - {step}")
+    else:
+        print("Nothing coarsened: every combination already holds 5 teens.")
+    return 0
+
+
+def _measures_pool(args: argparse.Namespace) -> int:
+    try:
+        pooled = measures.pool([Path(f) for f in args.files], Path(args.out))
+    except measures.PoolError as problem:
+        print(f"Refused: {problem}", file=sys.stderr)
+        return 2
+    print(
+        f"Pooled {len(pooled.programmes)} programmes ({', '.join(pooled.programmes)}),"
+        f" {pooled.teens} teens:"
+    )
+    for file in pooled.files:
+        print(f"  {file}")
+    return 0
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number of at least 1")
@@ -157,6 +197,21 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="replace a database that already holds data"
     )
     restore_cmd.set_defaults(run=_restore)
+    common = sub.add_parser(
+        "measures",
+        help="the de-identified common-measures export, and pooling several programmes'",
+        description="export PATH: one row per teen-episode and time point, no names, dates or"
+        " notes, with its data dictionary (JSON and REDCap). pool FILE... --out DIR: the"
+        " outcome tables by programme and pooled, counts under 11 hidden.",
+    )
+    what = common.add_subparsers(dest="what", required=True)
+    export_cmd = what.add_parser("export", help="write this programme's common measures")
+    export_cmd.add_argument("path", metavar="PATH", help="the CSV file to write")
+    export_cmd.set_defaults(run=_measures_export)
+    pool_cmd = what.add_parser("pool", help="outcome tables from several programmes' exports")
+    pool_cmd.add_argument("files", metavar="FILE", nargs="+", help="exports to pool")
+    pool_cmd.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
+    pool_cmd.set_defaults(run=_measures_pool)
     args = parser.parse_args(argv)
     return args.run(args)
 

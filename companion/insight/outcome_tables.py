@@ -5,6 +5,8 @@ and every value as text a person reads. Built from ``outcomes`` (the numbers) al
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -93,9 +95,43 @@ def cohort_view(cohort: Cohort) -> CohortView:
     return CohortView(n=summary.n, facts=facts, population=tables, footnote=note)
 
 
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _once(cohort: Cohort, key: tuple, compute: Callable[[], object]):
+    """``compute()`` once per cohort and key: a page and the pooling ask for the same
+    figures table after table (the pooled SIG cohort is 100,000 teens)."""
+    memo = _MEMO.setdefault(cohort, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _stats(cohort: Cohort, measure: str) -> dict[str, Stat]:
+    return _once(
+        cohort, ("stats", measure), lambda: outcomes.at_time_points(cohort.measures, measure)
+    )
+
+
+def _retention(cohort: Cohort) -> pd.DataFrame:
+    return _once(cohort, ("retention",), lambda: outcomes.retention(cohort.measures))
+
+
+def _change_stat(cohort: Cohort, measure: str, tp_key: str) -> Stat:
+    return _once(
+        cohort,
+        ("change", measure, tp_key),
+        lambda: outcomes.change_from_discharge(cohort.measures, measure, tp_key),
+    )
+
+
 def _reached(cohort: Cohort) -> dict[str, int | None]:
     """Teens who reached each time point, as the retention table shows them."""
-    frame = outcomes.retention(cohort.measures)
+    return _once(cohort, ("reached",), lambda: _reached_now(cohort))
+
+
+def _reached_now(cohort: Cohort) -> dict[str, int | None]:
+    frame = _retention(cohort)
     return {
         row.time_point: suppression.pair(int(row.with_data), int(row.reached))[1]
         for row in frame.itertuples()
@@ -106,8 +142,12 @@ def _valued(cohort: Cohort, measure: str) -> dict[str, tuple[int, int | None]]:
     """Teens with a value of the measure at each time point: (true count, count as shown).
     "V of R who reached it" makes R − V a count too, so V is hidden with it; R is hidden
     where the retention table hides it."""
-    stats = outcomes.at_time_points(cohort.measures, measure)
-    reached = outcomes.retention(cohort.measures).set_index("time_point")["reached"]
+    return _once(cohort, ("valued", measure), lambda: _valued_now(cohort, measure))
+
+
+def _valued_now(cohort: Cohort, measure: str) -> dict[str, tuple[int, int | None]]:
+    stats = _stats(cohort, measure)
+    reached = _retention(cohort).set_index("time_point")["reached"]
     shown_reached = _reached(cohort)
     out = {}
     for tp in TIME_POINTS:
@@ -126,7 +166,7 @@ def _paired_shown(cohort: Cohort, measure: str, tp_key: str) -> bool:
     with V at the time point and D at discharge shown, V − B and D − B are counts too."""
     valued = _valued(cohort, measure)
     (v, v_shown), (d, d_shown) = valued[tp_key], valued["discharge"]
-    b = outcomes.change_from_discharge(cohort.measures, measure, tp_key).n
+    b = _change_stat(cohort, measure, tp_key).n
     if v_shown is None or d_shown is None or b < suppression.THRESHOLD:
         return False
     cells = suppression.suppress(
@@ -140,7 +180,7 @@ def measure_table(cohort: Cohort, measure: str) -> tuple[pd.DataFrame, str]:
     """One measure at every time point: teens with a value, mean (95% CI), median, and the
     change from discharge in the teens with both."""
     _, unit = MEASURES[measure]
-    stats = outcomes.at_time_points(cohort.measures, measure)
+    stats = _stats(cohort, measure)
     valued = _valued(cohort, measure)
     rows, hidden = [], False
     for tp in TIME_POINTS:
@@ -160,7 +200,7 @@ def measure_table(cohort: Cohort, measure: str) -> tuple[pd.DataFrame, str]:
 def _change(cohort: Cohort, measure: str, tp_key: str, unit: str) -> str:
     if tp_key in ("admission", "discharge"):
         return ""
-    change = outcomes.change_from_discharge(cohort.measures, measure, tp_key)
+    change = _change_stat(cohort, measure, tp_key)
     if not change.n:
         return ""
     if not _paired_shown(cohort, measure, tp_key):
@@ -171,7 +211,7 @@ def _change(cohort: Cohort, measure: str, tp_key: str, unit: str) -> str:
 
 
 def retention_table(cohort: Cohort) -> tuple[pd.DataFrame, str]:
-    frame = outcomes.retention(cohort.measures)
+    frame = _retention(cohort)
     rows, hidden = [], False
     for tp in TIME_POINTS:
         line = frame[frame["time_point"] == tp.key].iloc[0]
@@ -300,7 +340,7 @@ def by_group_table(
 def trajectory_rows(cohort: Cohort, measure: str) -> pd.DataFrame:
     """Mean and 95% interval at each time point, for the chart: shown figures only."""
     _, unit = MEASURES[measure]
-    stats = outcomes.at_time_points(cohort.measures, measure)
+    stats = _stats(cohort, measure)
     valued = _valued(cohort, measure)
     scale = 100 if unit == "percent" else 1
     rows = []

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
@@ -89,7 +91,7 @@ AGE_BANDS = (
 MORE_THAN_ONE = "More than one"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: tables memoise on it
 class Cohort:
     first: date  # discharges from ...
     last: date  # ... to (both included)
@@ -385,23 +387,39 @@ class Stat:
 def describe(values) -> Stat:
     """n, mean, SD, 95% confidence interval of the mean, median and range of the values that
     were measured (missing ones are left out, never counted as 0)."""
-    xs = sorted(float(v) for v in values if v is not None and not pd.isna(v))
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    xs = np.sort(pd.to_numeric(series, errors="raise").astype("Float64").dropna().to_numpy(float))
     n = len(xs)
     if not n:
         return Stat(0)
-    mean = sum(xs) / n
-    middle = n // 2
-    median = xs[middle] if n % 2 else (xs[middle - 1] + xs[middle]) / 2
+    mean, median = float(xs.mean()), float(np.median(xs))
+    low, high = float(xs[0]), float(xs[-1])
     if n < 2:
-        return Stat(n, mean, None, None, None, median, xs[0], xs[-1])
-    sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
+        return Stat(n, mean, None, None, None, median, low, high)
+    sd = float(xs.std(ddof=1))
     half = t975(n - 1) * sd / math.sqrt(n)
-    return Stat(n, mean, sd, mean - half, mean + half, median, xs[0], xs[-1])
+    return Stat(n, mean, sd, mean - half, mean + half, median, low, high)
+
+
+_POINTS: dict[int, tuple[weakref.ref, dict[str, pd.DataFrame]]] = {}
 
 
 def _at_point(measures: pd.DataFrame, tp_key: str) -> pd.DataFrame:
-    rows = measures[(measures["time_point"] == tp_key) & measures["reached"]]
-    return rows.set_index("episode_key")
+    """The rows of teens who reached the time point, by episode. The frame is split by time
+    point once and the split kept while the frame lives: every figure asks again (a pooled
+    cohort of 100,000 teens was re-filtered thousands of times). Frames are never changed
+    after they are made."""
+    key = id(measures)
+    held = _POINTS.get(key)
+    if held is None or held[0]() is not measures:
+        reached = measures[measures["reached"]]
+        split = {tp: rows.set_index("episode_key") for tp, rows in reached.groupby("time_point")}
+        held = (weakref.ref(measures), split)
+        _POINTS[key] = held
+        weakref.finalize(measures, _POINTS.pop, key, None)
+    if tp_key not in held[1]:  # nobody reached it
+        held[1][tp_key] = measures.iloc[0:0].set_index("episode_key")
+    return held[1][tp_key]
 
 
 def at_time_points(measures: pd.DataFrame, measure: str) -> dict[str, Stat]:
@@ -466,7 +484,7 @@ def retention(measures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["time_point", "reached", "with_data"])
 
 
-def _age_band(age) -> str:
+def age_band(age) -> str:
     return next(label for low, high, label in AGE_BANDS if low <= age <= high)
 
 
@@ -489,7 +507,7 @@ def group_of(cohort: Cohort, split: str) -> pd.Series:
     if split == "diagnosis_group":
         return frame["diagnosis_group"]
     if split == "age_band":
-        return frame["age"].map(_age_band)
+        return frame["age"].map(age_band)
     if split == "race_ethnicity":
         labels = dict(cohort.race_choices)
 
