@@ -10,6 +10,7 @@ from companion import ui
 from companion.identity import Role
 from companion.insight import outcome_tables as tables
 from companion.insight import outcomes, suppression
+from companion.ops import measures
 
 user = ui.require_user(Role.CLINICIAN, Role.ADMIN)
 st.title("Programme outcomes")
@@ -142,5 +143,21 @@ groups, note = tables.by_group_table(cohort, split, split_measure, split_point)
 st.table(groups, hide_index=True)
 if note:
     st.caption(note)
+
+st.subheader("Share with other programmes")
+st.caption(
+    "The common measures of every teen the programme has discharged, one row per stay and "
+    "time point: no names, notes or dates, a pseudonym only this programme can make, and "
+    "rare combinations coarsened until each is shared by 5 teens. The download is written "
+    "to the audit log."
+)
+st.download_button(
+    "Download the common measures (ZIP)",
+    ui.deferred_download(user, lambda db, me: measures.export_zip(db, me, today=today)),
+    file_name=measures.zip_name(ui.db(), today),
+    mime="application/zip",
+    on_click="ignore",
+    key="download_measures",
+)
 
 st.caption(f"Figures as of {today:%-d %B %Y}; read again every {ui.OUTCOMES_MINUTES} minutes.")

@@ -32,6 +32,7 @@ _ACTIONS = {
     "export_own_data": "downloaded their own data",
     "export_csv": "downloaded the follow-up (CSV)",
     "export_pdf": "downloaded the follow-up (PDF)",
+    "export_measures": "downloaded the de-identified common measures",
     "goal": "saved a goal",
     "link_parent": "linked a parent to a teen",
     "mfa_off": "turned off two-step sign-in",

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import io
 import json
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,8 +30,9 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
-from companion import programme
+from companion import access, audit, programme
 from companion.care.questionnaires import FDI_BANDS
+from companion.identity import User
 from companion.insight import outcome_tables, outcomes
 from companion.people import patients, population
 
@@ -386,6 +388,34 @@ def export(db: Database, path: Path, *, today: date) -> Export:
     Path(f"{path}.dictionary.json").write_text(json.dumps(dictionary(), indent=2), encoding="utf-8")
     Path(f"{path}.redcap-dictionary.csv").write_text(redcap_dictionary(), encoding="utf-8")
     return made
+
+
+def export_zip(db: Database, user: User | None, *, today: date) -> bytes:
+    """The export as one ZIP (the CSV, its JSON and REDCap dictionaries and a note of what was
+    coarsened) for a clinician or an admin on the Outcomes page; written to the audit log."""
+    access.require_outcomes_reader(db, user)
+    made = export_csv(db, today=today)
+    name = zip_name(db, today)
+    stem = name.removesuffix(".zip")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.csv", made.csv)
+        archive.writestr(f"{stem}.csv.dictionary.json", json.dumps(dictionary(), indent=2))
+        archive.writestr(f"{stem}.csv.redcap-dictionary.csv", redcap_dictionary())
+        steps = "".join(f"- {step}\n" for step in made.coarsened) or "- nothing\n"
+        archive.writestr(
+            "README.txt",
+            f"IIPT Companion common measures, dictionary {DICTIONARY_VERSION}: {made.rows} rows,"
+            f" {made.teens} teens.\nCoarsened so that every combination of quasi-identifiers"
+            f" holds {K} teens:\n{steps}",
+        )
+    audit.record(db, user, "export_measures", detail=f"{made.rows} rows, {made.teens} teens")
+    return buffer.getvalue()
+
+
+def zip_name(db: Database, today: date) -> str:
+    code = programme.get_settings(db).get("programme_code") or "programme"
+    return f"common-measures-{code}-{today:%Y%m%d}.zip"
 
 
 # --- pooling --------------------------------------------------------------------------------

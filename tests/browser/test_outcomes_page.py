@@ -5,7 +5,10 @@ username is on the page, axe-core finds no serious violation, and it reflows at 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -77,6 +80,23 @@ def test_a_clinician_reads_outcomes_at_a_desk(server, desktop):
     expect(desktop.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=T)
     no_script_errors(desktop)
     shot(desktop, "desktop-outcomes")
+    # the common measures, downloaded: a ZIP with the CSV and its dictionaries, audited
+    kit.settled(desktop)
+    with desktop.expect_download() as waiting:
+        desktop.get_by_role("button", name="Download the common measures (ZIP)").click()
+    download = waiting.value
+    assert download.suggested_filename.startswith("common-measures-")
+    with zipfile.ZipFile(download.path()) as archive:
+        names = archive.namelist()
+        rows = list(csv.DictReader(io.StringIO(archive.read(names[0]).decode())))
+    assert names[0].endswith(".csv") and any(n.endswith(".dictionary.json") for n in names)
+    assert len({r["pseudonym"] for r in rows}) == TEENS
+    for username in passwords:
+        assert all(username not in value for r in rows for value in r.values())
+    audited = kit.saved_rows(
+        running, "SELECT detail FROM audit_log WHERE action = 'export_measures'"
+    )
+    assert audited == [{"detail": f"{len(rows)} rows, {TEENS} teens"}]
     assert serious_axe_violations(desktop) == []
 
 
