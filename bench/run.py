@@ -14,6 +14,7 @@ See bench/README.md for what each figure means.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sqlite3
@@ -62,12 +63,14 @@ PAGES = (
         _since_discharge,
     ),
     ("learn", "pages/learn.py", "teen", 100, None),
+    ("programme outcomes", "pages/outcomes.py", "clinician", 500, None),
 )
 REPORT_TARGET_MS = 1000
 SAVE_TARGET_MS = 20
 VERIFY_TARGET_MS = 50
 RATIO_TARGET = 5
 MB_PER_TEEN_YEAR_TARGET = 1.0
+POOL_TARGET_S = 10  # 50 programmes × 2,000 teens "in seconds"
 
 
 @dataclass
@@ -249,6 +252,61 @@ def time_floor(database, runs: int) -> dict:
     return {"median": statistics.median(times), "p95": p95(times)}
 
 
+def time_export(database) -> dict | None:
+    """The programme's common-measures export (``measures.export_csv``), timed 3 times, with
+    what it held and what it coarsened; None when the programme is too small to export."""
+    from companion.ops import measures
+
+    today = programme.local_today(programme.get_settings(database))
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        try:
+            made = measures.export_csv(database, today=today)
+        except measures.ExportError:
+            return None
+        times.append(time.perf_counter() - start)
+    return {
+        "median_s": statistics.median(times),
+        "rows": made.rows,
+        "teens": made.teens,
+        "coarsened": made.coarsened,
+        "csv": made.csv,
+    }
+
+
+def time_pool(export_csv: str, programmes: int, teens: int) -> dict:
+    """``measures.pool`` over ``programmes`` files of about ``teens`` teens each, made from
+    this programme's export: each file its code (P01, ...), its teens copies of this
+    programme's under new pseudonyms. One timed run (the files are written first)."""
+    import pandas as pd
+
+    from companion.ops import measures
+
+    base = pd.read_csv(io.StringIO(export_csv), dtype=str, keep_default_na=False)
+    copies = max(1, round(teens / base["pseudonym"].nunique()))
+    folder = Path(tempfile.mkdtemp(prefix="bench-pool-"))
+    files = []
+    for n in range(programmes):
+        parts = [
+            base.assign(
+                programme=f"P{n + 1:02d}", pseudonym=base["pseudonym"].str[:12] + f"{c:04x}"
+            )
+            for c in range(copies)
+        ]
+        files.append(folder / f"P{n + 1:02d}.csv")
+        pd.concat(parts).to_csv(files[-1], index=False)
+    start = time.perf_counter()
+    pooled = measures.pool(files, folder / "pooled")
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "programmes": len(pooled.programmes),
+        "teens": pooled.teens,
+        "rows": len(base) * copies * programmes,
+    }
+
+
 def time_report(database, clinician, patient, runs: int) -> tuple[list, list]:
     global _recording
     today = programme.local_today(programme.get_settings(database))
@@ -384,6 +442,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sessions", type=int, default=20, help="browser tabs for memory")
     parser.add_argument("--no-browser", action="store_true", help="skip the memory figure")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
+    parser.add_argument("--pool-programmes", type=int, default=50, help="files to pool")
+    parser.add_argument("--pool-teens", type=int, default=2000, help="teens in each file")
     args = parser.parse_args(argv)
 
     path, meta = build(args.teens, args.days, args.clinicians, args.parents, args.seed)
@@ -427,6 +487,10 @@ def main(argv: list[str] | None = None) -> dict:
     floor = time_floor(database, args.runs)
     save = time_save(database, who["teen"], who["teen_patient"], max(args.runs, 20))
     verify = time_verify(max(5, args.runs // 2))
+    exported = time_export(database)
+    pooled = (
+        time_pool(exported.pop("csv"), args.pool_programmes, args.pool_teens) if exported else None
+    )
     today = programme.local_today(programme.get_settings(database))
     teen_days = database.execute("SELECT COUNT(*) FROM checkins").fetchone()[0]
     # every day since each discharge counts, logged or not
@@ -456,6 +520,8 @@ def main(argv: list[str] | None = None) -> dict:
         "checkin_save_ms": {"median": statistics.median(save), "p95": p95(save)},
         "argon2_verify_ms": {"median": statistics.median(verify), "p95": p95(verify)},
         "server_memory": memory,
+        "common_measures": exported,
+        "pool": pooled,
     }
     print_table(result)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -500,6 +566,22 @@ def print_table(result: dict) -> None:
         f"argon2 verify: median {verify['median']:.1f} ms"
         f" (target ≤ {VERIFY_TARGET_MS}: {'yes' if verify['median'] <= VERIFY_TARGET_MS else 'NO'})"
     )
+    exported, pooled = result["common_measures"], result["pool"]
+    if exported:
+        steps = "; ".join(exported["coarsened"]) or "nothing"
+        print(
+            f"common-measures export: {exported['rows']} rows, {exported['teens']} teens in"
+            f" {exported['median_s']:.2f} s; coarsened: {steps}"
+        )
+    else:
+        print("common-measures export: not measured (fewer than 5 teens)")
+    if pooled:
+        print(
+            f"pool: {pooled['programmes']} programmes, {pooled['teens']} teens,"
+            f" {pooled['rows']} rows in {pooled['seconds']:.1f} s"
+            f" (target ≤ {POOL_TARGET_S} s:"
+            f" {'yes' if pooled['seconds'] <= POOL_TARGET_S else 'NO'})"
+        )
     memory = result["server_memory"]
     if memory:
         print(

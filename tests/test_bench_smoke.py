@@ -36,6 +36,7 @@ def test_the_benchmark_runs_at_a_tiny_size_and_writes_its_table(tmp_path, monkey
     assert len(written) == 1 and json.loads(written[0].read_text())["pages"] == result["pages"]
     table = capsys.readouterr().out
     assert "page÷SQL" in table and "argon2 verify" in table
+    assert result["common_measures"] is None and "common-measures export" in table  # 3 teens
     assert all(label in table for label, *_ in run.PAGES)  # every page has its row
     # a second run reuses the cached database instead of building it again
     again = run.build(3, 40, 3, 2, 7)
