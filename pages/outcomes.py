@@ -9,7 +9,7 @@ import streamlit as st
 from companion import ui
 from companion.identity import Role
 from companion.insight import outcome_tables as tables
-from companion.insight import outcomes, suppression
+from companion.insight import outcomes, suppression, yearly
 from companion.ops import measures
 
 user = ui.require_user(Role.CLINICIAN, Role.ADMIN)
@@ -143,6 +143,42 @@ groups, note = tables.by_group_table(cohort, split, split_measure, split_point)
 st.table(groups, hide_index=True)
 if note:
     st.caption(note)
+
+st.subheader("Yearly report")
+st.caption(
+    "The figures programmes publish, in plain words a family can read: who took part, "
+    "everyday activities, pain and school at discharge and after, and how many teens were "
+    "still taking part. Groups under 11 teens are hidden. The PDF is for print, the web page "
+    "for the programme's website."
+)
+years = list(range(today.year, max(today.year - 10, 2000) - 1, -1))
+year = st.selectbox("Teens discharged in", years, key="outcomes_year")
+programme_name = ui.settings()["name"]  # read now: downloads run after this script run
+cols = st.columns(2)
+cols[0].download_button(
+    "Yearly report (PDF)",
+    ui.deferred_download(
+        user,
+        lambda db, me: yearly.pdf(db, me, year=year, today=today, programme_name=programme_name),
+    ),
+    file_name=f"programme-outcomes-{year}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    key="download_yearly_pdf",
+)
+cols[1].download_button(
+    "Yearly report (web page)",
+    ui.deferred_download(
+        user,
+        lambda db, me: yearly.web_page(
+            db, me, year=year, today=today, programme_name=programme_name
+        ),
+    ),
+    file_name=f"programme-outcomes-{year}.html",
+    mime="text/html",
+    on_click="ignore",
+    key="download_yearly_html",
+)
 
 st.subheader("Share with other programmes")
 st.caption(

@@ -176,6 +176,15 @@ def _paired_shown(cohort: Cohort, measure: str, tp_key: str) -> bool:
     return all(value is not None for value in cells.values())
 
 
+def paired_count(cohort: Cohort, measure: str, tp_key: str) -> int | None:
+    """Teens with a value at discharge and at the time point, as a table may show it (None:
+    hidden)."""
+    both = _change_stat(cohort, measure, tp_key).n
+    if not both:
+        return 0
+    return both if _paired_shown(cohort, measure, tp_key) else None
+
+
 def measure_table(cohort: Cohort, measure: str) -> tuple[pd.DataFrame, str]:
     """One measure at every time point: teens with a value, mean (95% CI), median, and the
     change from discharge in the teens with both."""
