@@ -13,6 +13,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from companion import db as dbmod
+from companion import programme
 from tests.browser import conftest as kit
 from tests.browser.conftest import T, no_script_errors, serious_axe_violations, shot
 from tests.browser.test_phone_pages import _reflows
@@ -107,5 +109,20 @@ def test_an_admin_reads_them_on_a_phone(server, phone):
     kit.settled(phone)
     _check(phone, passwords)
     shot(phone, "phone-admin-outcomes-data")
+    # the yearly report, as the admin taps it: a PDF and a web page, both audited
+    for button, start in (
+        ("Yearly report (PDF)", b"%PDF"),
+        ("Yearly report (web page)", b"<!doctype"),
+    ):
+        kit.settled(phone)
+        with phone.expect_download() as waiting:
+            phone.get_by_role("button", name=button).click()
+        with open(waiting.value.path(), "rb") as made:
+            assert made.read(16).startswith(start)
+    audited = kit.saved_rows(running, "SELECT detail FROM audit_log WHERE action = 'export_yearly'")
+    database = dbmod.connect(running.db_path)
+    year = programme.local_today(programme.get_settings(database)).year  # the box's default
+    database.close()
+    assert audited == [{"detail": f"{year}, PDF"}, {"detail": f"{year}, HTML"}]
     assert serious_axe_violations(phone) == []
     assert _reflows(phone, "outcomes", ("200% zoom",)) == []
