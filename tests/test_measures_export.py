@@ -99,6 +99,14 @@ def test_coarsening_by_hand():
     out, steps = measures.k_anonymise(q, pd.Series(range(10)))
     assert steps == ["age given in bands (under 12, 12 to 14, 15 to 17, 18 or older)"]
     assert set(out["age"]) == {"12 to 14", "15 to 17"}
+    # 95 teens alike and 5 each unique: the 5 (5% of the teens) are withheld, the rest keep
+    # every field
+    alike = [{**base, "age": "14", "sex_at_birth": "female"} for _ in range(95)]
+    unique = [{**base, "age": str(10 + n), "sex_at_birth": "male"} for n in range(5)]
+    out, steps = measures.k_anonymise(pd.DataFrame(alike + unique), pd.Series(range(100)))
+    assert steps == ["5 teens with a combination too rare to share: none of their fields released"]
+    assert (out.iloc[:95]["age"] == "14").all()
+    assert (out.iloc[95:] == measures.NOT_RELEASED).all().all()
     # one teen of four: refused
     with pytest.raises(measures.ExportError):
         measures.k_anonymise(q.head(4), pd.Series(range(4)))

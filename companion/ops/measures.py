@@ -316,16 +316,46 @@ def _smallest_class(q: pd.DataFrame, teens: pd.Series) -> int:
     return int(teens.groupby([q[name] for name in QUASI]).nunique().min())
 
 
+SUPPRESS_SHARE = 0.05  # at most this share of teens may have all their fields withheld
+
+
+def _too_rare(q: pd.DataFrame, teens: pd.Series) -> pd.Series:
+    """True for the rows whose combination is shared by fewer than K teens."""
+    sizes = teens.groupby([q[name] for name in QUASI]).transform("nunique")
+    return sizes < K
+
+
+def _withhold(q: pd.DataFrame, teens: pd.Series, taken: list[str]) -> pd.DataFrame | None:
+    """The rows of rare combinations with every quasi-identifier not released, when they are
+    few (at most SUPPRESS_SHARE of the teens) and the withheld rows then hide among K
+    teens; None when not."""
+    rare = _too_rare(q, teens)
+    few = teens[rare].nunique()
+    if not few or few > SUPPRESS_SHARE * teens.nunique():
+        return None
+    out = q.copy()
+    out.loc[rare, list(QUASI)] = NOT_RELEASED
+    if _smallest_class(out, teens) < K:
+        return None
+    taken.append(f"{few} teens with a combination too rare to share: none of their fields released")
+    return out
+
+
 def k_anonymise(q: pd.DataFrame, teens: pd.Series) -> tuple[pd.DataFrame, list[str]]:
     """The quasi-identifiers (one row per teen-episode, as text; ``teens`` the patient of
     each row) coarsened until every combination holds at least K teens; with the steps
-    taken. ExportError when there are fewer than K teens in all."""
+    taken. Before each step, if the teens left in rare combinations are few (5% at most),
+    their rows are withheld instead (every field not released) and the others keep theirs.
+    ExportError when there are fewer than K teens in all."""
     if teens.nunique() < K:
         raise ExportError(f"Fewer than {K} teens: nothing can be exported without risk.")
-    taken = []
+    taken: list[str] = []
     for words, step in _steps():
         if _smallest_class(q, teens) >= K:
-            break
+            return q, taken
+        withheld = _withhold(q, teens, taken)
+        if withheld is not None:
+            return withheld, taken
         q = step(q)
         taken.append(words)
     return q, taken
