@@ -388,7 +388,9 @@ def describe(values) -> Stat:
     """n, mean, SD, 95% confidence interval of the mean, median and range of the values that
     were measured (missing ones are left out, never counted as 0)."""
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    xs = np.sort(pd.to_numeric(series, errors="raise").astype("Float64").dropna().to_numpy(float))
+    if not pd.api.types.is_numeric_dtype(series):
+        series = pd.to_numeric(series, errors="raise")
+    xs = np.sort(series.astype("Float64").dropna().to_numpy(float))
     n = len(xs)
     if not n:
         return Stat(0)

@@ -482,7 +482,7 @@ def read_export(path: Path) -> pd.DataFrame:
     the row and the problem for a wrong column, version or value."""
     name = Path(path).name
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as problem:
         raise PoolError(name, None, f"not a readable CSV ({problem})") from None
     if tuple(frame.columns) != NAMES:
@@ -499,28 +499,28 @@ def read_export(path: Path) -> pd.DataFrame:
             f"dictionary version {versions.iloc[row]!r}, expected {DICTIONARY_VERSION}",
         )
     for column in COLUMNS:
-        bad = _problem(column, frame[column.name])
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            value = frame[column.name].iloc[row]
+        values = frame[column.name]
+        distinct = pd.Series(values.unique(), dtype=object)  # checked once each: few repeat
+        wrong = set(distinct[_problem(column, distinct).to_numpy()])
+        if wrong:
+            row = int(values.isin(wrong).to_numpy().argmax())
+            value = values.iloc[row]
             raise PoolError(name, row + 1, f"{column.name} = {value!r} is not allowed")
     return frame
 
 
 def _cohort(frame: pd.DataFrame) -> outcomes.Cohort:
     """The frames ``outcome_tables`` reads, from export rows (one programme's or several)."""
-    keys = frame["programme"] + "/" + frame["pseudonym"] + "/" + frame["episode_number"]
-    codes = {k: n for n, k in enumerate(dict.fromkeys(keys))}
-    measures = pd.DataFrame({"episode_key": keys.map(codes), "time_point": frame["time_point"]})
+    stays = frame.groupby(["programme", "pseudonym", "episode_number"], sort=False).ngroup()
+    measures = pd.DataFrame({"episode_key": stays, "time_point": frame["time_point"]})
     for name in ("reached", "has_data"):
         measures[name] = frame[name] == "1"
-    for name in outcome_tables.MEASURES:
-        measures[name] = pd.to_numeric(frame[name].replace("", None), errors="coerce").astype(
-            "Float64"
-        )
+    for name in outcome_tables.MEASURES:  # "" (not measured) becomes <NA>, never 0
+        measures[name] = pd.to_numeric(frame[name], errors="coerce").astype("Float64")
     bands = {code: label for label, code in BAND_CODES.items()}
-    measures["fdi_band"] = frame["fdi_band"].map(lambda c: bands.get(c))
-    episodes = pd.DataFrame({"episode_key": list(codes.values())}, columns=outcomes.EPISODE_COLUMNS)
+    measures["fdi_band"] = frame["fdi_band"].map(bands).astype(object)  # "" -> NaN
+    keys = range(int(stays.max()) + 1 if len(stays) else 0)
+    episodes = pd.DataFrame({"episode_key": list(keys)}, columns=outcomes.EPISODE_COLUMNS)
     return outcomes.Cohort(EARLIEST, EARLIEST, EARLIEST, episodes, measures)
 
 
@@ -559,7 +559,7 @@ def pool(files: Iterable[Path], out: Path) -> Pooled:
     every = pd.concat(frames, ignore_index=True)
     codes = list(dict.fromkeys(every["programme"]))
     collected: dict[str, list[pd.DataFrame]] = {}
-    groups = [(code, every[every["programme"] == code]) for code in codes] + [(POOLED, every)]
+    groups = [*every.groupby("programme", sort=False), (POOLED, every)]
     for label, rows in groups:
         for kind, table in _tables(label, _cohort(rows)):
             collected.setdefault(kind, []).append(table)
