@@ -241,5 +241,6 @@ def band_shift_bars(rows: pd.DataFrame) -> alt.Chart:
             order=alt.Order("words:N", sort="descending"),
             tooltip=["time point:N", "words:N", "teens:Q", alt.Tooltip("share:Q", format=".0%")],
         )
-        .properties(height=HEIGHT)
+        # Streamlit fits legend and plot into this height: the three-line legend needs room
+        .properties(height=HEIGHT + 100)
     )

@@ -289,50 +289,29 @@ def pain_improvement_table(cohort: Cohort) -> tuple[pd.DataFrame, str]:
     return pd.DataFrame(rows), suppression.FOOTNOTE if hidden else ""
 
 
+AT_LEAST = f"{suppression.THRESHOLD} or more"
+
+
 def by_group_table(
     cohort: Cohort, split: str, measure: str, tp_key: str
 ) -> tuple[pd.DataFrame, str]:
-    """One measure at one time point, group by group. Suppressed with what the page shows
-    elsewhere: the groups add up to the teens with a value (the measure table's count), and
-    each group's count beside its size in the cohort tables makes their difference a count
-    too. Where that would hide a figure the other tables show, every group is hidden."""
+    """One measure at one time point, group by group: its mean (95% CI) and median where 11
+    or more teens in the group have a value, else "—" (0 included). A group's exact count is
+    not given ("11 or more"): beside the group's size in the cohort tables it would tell how
+    many of them had no value, often a handful. "All" is the measure table's count."""
     _, unit = MEASURES[measure]
     stats = outcomes.by_group(cohort, split, measure, tp_key)
-    summary = outcomes.cohort_summary(cohort)
-    heading = outcomes.SPLITS[split]
-    sizes = summary.counts[heading]
-    shown_sizes = suppression.several_partitions(dict(summary.counts))[heading]
-    v, v_shown = _valued(cohort, measure)[tp_key]
-    cells: dict = {"all": v, "n": summary.n}
-    relations = [("all", tuple(("v", g) for g in stats)), ("n", tuple(("g", g) for g in sizes))]
-    for g, stat in stats.items():
-        cells[("v", g)], cells[("rest", g)], cells[("g", g)] = (
-            stat.n,
-            sizes[g] - stat.n,
-            sizes[g],
-        )
-        relations.append((("g", g), (("v", g), ("rest", g))))
-    known = ["all"] * (v_shown is None) + [("g", g) for g in sizes if shown_sizes[g] is None]
-    out = suppression.suppress(cells, relations, hide=known)
-    public = [("g", g) for g in sizes if shown_sizes[g] is not None] + ["all"] * (
-        v_shown is not None
-    )
-    if any(out[c] is None for c in public):
-        out = {c: None for c in out}  # a shown figure would give a hidden group away
-    rows = []
-    for g, stat in stats.items():
-        n = out[("v", g)]
-        if n is None:  # hidden: its mean too, whether or not there was one
-            mean = median = HIDDEN
-        else:
-            mean, median = stat_text(stat, unit) if suppression.stat_shown(n) else ("", "")
+    _, v_shown = _valued(cohort, measure)[tp_key]
+    rows, hidden = [], v_shown is None
+    for group, stat in stats.items():
+        if stat.n >= suppression.THRESHOLD:
+            count = AT_LEAST
+            mean, median = stat_text(stat, unit)
+        else:  # 0 too: a group shown as 0 beside one "11 or more" would give its count away
+            count = mean = median = HIDDEN
+            hidden = True
         rows.append(
-            {
-                "Group": g,
-                "Teens with a value": suppression.show(n),
-                "Mean (95% CI)": mean,
-                "Median": median,
-            }
+            {"Group": group, "Teens with a value": count, "Mean (95% CI)": mean, "Median": median}
         )
     rows.append(
         {
@@ -342,7 +321,6 @@ def by_group_table(
             "Median": "",
         }
     )
-    hidden = any(out[("v", g)] is None for g in stats) or v_shown is None
     return pd.DataFrame(rows), suppression.FOOTNOTE if hidden else ""
 
 
