@@ -33,7 +33,7 @@ from sqlite_utils import Database
 from companion import access, audit, programme
 from companion.care.questionnaires import FDI_BANDS
 from companion.identity import User
-from companion.insight import outcome_tables, outcomes
+from companion.insight import outcome_tables, outcomes, suppression
 from companion.people import patients, population
 
 DICTIONARY_VERSION = "1.0"
@@ -43,7 +43,7 @@ NOT_RELEASED = "not_released"
 EARLIEST = date(2000, 1, 1)
 BAND_CODES = dict(zip((b.label for b in FDI_BANDS), ("minimal", "moderate", "severe"), strict=True))
 AGE_BANDS = tuple(label for _, _, label in outcomes.AGE_BANDS)
-WIDE_AGE = ("under 15", "15 or older")
+WIDE_AGE = ("Under 15", "15 or older")
 QUASI = (
     "age",
     "sex_at_birth",
@@ -546,13 +546,102 @@ def _tables(label: str, cohort: outcomes.Cohort) -> Iterable[tuple[str, pd.DataF
     yield "pain_improvement", _labelled(pain, Programme=label)
 
 
+def _split_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each stay's group in every split, from its export rows (the first row of each stay;
+    the quasi-identifiers are the same on all of them), as words."""
+    stays = frame.groupby(["programme", "pseudonym", "episode_number"], sort=False).ngroup()
+    first = frame.assign(episode_key=stays).drop_duplicates("episode_key").set_index("episode_key")
+    words = {OTHER: "Other (grouped)", NOT_RELEASED: "Not released", "": population.NOT_RECORDED}
+    out = pd.DataFrame(index=first.index)
+    for split in POOL_SPLITS:
+        values = first[split]
+        if split == "age":
+            out[split] = values.map(
+                lambda a: outcomes.age_band(int(a)) if a.isdigit() else words.get(a, a)
+            )
+        elif split == "diagnosis_group":
+            out[split] = values.map(lambda g: words.get(g, g))
+        elif split == "race_ethnicity":
+            labels = dict(population.BY_KEY["race_ethnicity"].choices)
+
+            def race(value, labels=labels):
+                if value in words:
+                    return words[value]
+                codes = value.split(";")
+                return outcomes.MORE_THAN_ONE if len(codes) > 1 else labels.get(codes[0], codes[0])
+
+            out[split] = values.map(race)
+        else:
+            labels = dict(population.BY_KEY[split].choices)
+            out[split] = values.map(lambda c, labels=labels: words.get(c) or labels.get(c, c))
+    return out
+
+
+POOL_SPLITS = (
+    "diagnosis_group",
+    "age",
+    "setting",
+    "sex_at_birth",
+    "gender_identity",
+    "race_ethnicity",
+    "language",
+    "insurance",
+    "travel_time",
+)
+
+
+SPLIT_NAMES = {**outcomes.SPLITS, "age": outcomes.SPLITS["age_band"]}
+
+
+def _by_population(label: str, frame: pd.DataFrame, cohort: outcomes.Cohort) -> pd.DataFrame:
+    """Every measure at discharge and each follow-up, by every split of the export, as the
+    Outcomes page's table by population shows it: "11 or more" with the mean (95% CI) and
+    median, or "—"."""
+    groups = _split_labels(frame)
+    m = cohort.measures
+    rows = []
+    for tp in outcomes.TIME_POINTS[1:]:
+        at = m[m["reached"] & (m["time_point"] == tp.key)].set_index("episode_key")
+        for measure, (name, unit) in outcome_tables.MEASURES.items():
+            values = at[measure].dropna().astype(float)
+            for split in POOL_SPLITS:
+                by = values.groupby(groups[split].reindex(values.index), sort=True)
+                every_group = sorted(groups[split].dropna().unique())
+                summary = by.agg(["count", "mean", "std", "median"]).reindex(every_group)
+                for group, s in summary.iterrows():
+                    n = 0 if pd.isna(s["count"]) else int(s["count"])  # 0 shows as "—" too
+                    shown = n >= suppression.THRESHOLD
+                    text = median = outcome_tables.HIDDEN
+                    if shown:
+                        half = outcomes.t975(n - 1) * s["std"] / n**0.5
+                        stat = outcomes.Stat(
+                            n, s["mean"], s["std"], s["mean"] - half, s["mean"] + half, s["median"]
+                        )
+                        text, median = outcome_tables.stat_text(stat, unit)
+                    rows.append(
+                        {
+                            "Programme": label,
+                            "Split": SPLIT_NAMES[split],
+                            "Group": group,
+                            "Measure": name,
+                            "Time point": tp.label,
+                            "Teens with a value": outcome_tables.AT_LEAST
+                            if shown
+                            else outcome_tables.HIDDEN,
+                            "Mean (95% CI)": text,
+                            "Median": median,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
 POOLED = "All programmes"
 
 
 def pool(files: Iterable[Path], out: Path) -> Pooled:
     """Outcome tables for each programme and for all together, suppressed, in ``out``:
     measures.csv, retention.csv and pain_improvement.csv (a Programme column; programmes
-    by their codes)."""
+    by their codes), and by_population.csv for all programmes together."""
     frames = [read_export(Path(f)) for f in files]
     if not frames:
         raise PoolError("(no files)", None, "give at least one export")
@@ -561,8 +650,11 @@ def pool(files: Iterable[Path], out: Path) -> Pooled:
     collected: dict[str, list[pd.DataFrame]] = {}
     groups = [*every.groupby("programme", sort=False), (POOLED, every)]
     for label, rows in groups:
-        for kind, table in _tables(label, _cohort(rows)):
+        cohort = _cohort(rows)
+        for kind, table in _tables(label, cohort):
             collected.setdefault(kind, []).append(table)
+    # by population for all programmes together (cohort is the pooled one, made last)
+    collected["by_population"] = [_by_population(POOLED, every, cohort)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
