@@ -121,6 +121,7 @@ def test_no_hidden_count_follows_from_two_shown_ones(programme_db):
     cohort = outcomes._load(programme_db, first=TODAY.replace(year=2024), last=TODAY, today=TODAY)
     kept, _ = outcome_tables.retention_table(cohort)
     reached = dict(zip(kept["Time point"], map(_number, kept["Teens who reached it"]), strict=True))
+    with_data = dict(zip(kept["Time point"], map(_number, kept["With data"]), strict=True))
     checked = 0
     for measure in outcome_tables.MEASURES:
         table, _ = outcome_tables.measure_table(cohort, measure)
@@ -129,6 +130,7 @@ def test_no_hidden_count_follows_from_two_shown_ones(programme_db):
         )
         for point, v in valued.items():
             assert not _small(reached[point], v), (measure, point)
+            assert not _small(with_data[point], v) and not _small(v, with_data[point])
         for point, change in zip(
             table["Time point"], table["Change from discharge (95% CI)"], strict=True
         ):

@@ -131,9 +131,18 @@ def _reached(cohort: Cohort) -> dict[str, int | None]:
 
 
 def _reached_now(cohort: Cohort) -> dict[str, int | None]:
+    return {tp: reached for tp, (_, reached) in _kept(cohort).items()}
+
+
+def _kept(cohort: Cohort) -> dict[str, tuple[int | None, int | None]]:
+    """(with data, reached) at each time point, as the retention table shows them."""
+    return _once(cohort, ("kept",), lambda: _kept_now(cohort))
+
+
+def _kept_now(cohort: Cohort) -> dict[str, tuple[int | None, int | None]]:
     frame = _retention(cohort)
     return {
-        row.time_point: suppression.pair(int(row.with_data), int(row.reached))[1]
+        row.time_point: suppression.pair(int(row.with_data), int(row.reached))
         for row in frame.itertuples()
     }
 
@@ -146,18 +155,32 @@ def _valued(cohort: Cohort, measure: str) -> dict[str, tuple[int, int | None]]:
 
 
 def _valued_now(cohort: Cohort, measure: str) -> dict[str, tuple[int, int | None]]:
-    stats = _stats(cohort, measure)
-    reached = _retention(cohort).set_index("time_point")["reached"]
-    shown_reached = _reached(cohort)
+    """V beside R (teens who reached the time point) and beside W (teens with any data) as
+    the retention table shows them: R − V is a count, and so is W − V when the teens with a
+    value are among those with data (or V − W the other way round)."""
+    m = cohort.measures
+    kept = _kept(cohort)
     out = {}
     for tp in TIME_POINTS:
-        v, r = stats[tp.key].n, int(reached[tp.key])
-        cells = suppression.suppress(
-            {"valued": v, "rest": r - v, "reached": r},
-            [("reached", ("valued", "rest"))],
-            hide=["reached"] if shown_reached[tp.key] is None else [],
+        at = m[(m["time_point"] == tp.key) & m["reached"]]
+        valued, data = at[measure].notna(), at["has_data"].astype(bool)
+        v, r, w = int(valued.sum()), len(at), int(data.sum())
+        cells = {"valued": v, "rest": r - v, "reached": r, "with": w, "without": r - w}
+        relations = [("reached", ("valued", "rest")), ("reached", ("with", "without"))]
+        if not (valued & ~data).any():  # V within W
+            cells["w_rest"] = w - v
+            relations.append(("with", ("valued", "w_rest")))
+        elif not (data & ~valued).any():  # W within V
+            cells["v_rest"] = v - w
+            relations.append(("valued", ("with", "v_rest")))
+        w_shown, r_shown = kept[tp.key]
+        hide = ["reached"] * (r_shown is None) + ["with", "without"] * (w_shown is None)
+        got = suppression.suppress(cells, relations, hide=hide)
+        # a count the retention table shows must stay shown: else V goes instead
+        fits = (got["reached"] is not None or r_shown is None) and (
+            got["with"] is not None or w_shown is None
         )
-        out[tp.key] = (v, cells["valued"])
+        out[tp.key] = (v, got["valued"] if fits else None)
     return out
 
 
