@@ -162,7 +162,7 @@ def _valued_now(cohort: Cohort, measure: str) -> dict[str, tuple[int, int | None
     kept = _kept(cohort)
     out = {}
     for tp in TIME_POINTS:
-        at = m[(m["time_point"] == tp.key) & m["reached"]]
+        at = outcomes.at_point(m, tp.key)
         valued, data = at[measure].notna(), at["has_data"].astype(bool)
         v, r, w = int(valued.sum()), len(at), int(data.sum())
         cells = {"valued": v, "rest": r - v, "reached": r, "with": w, "without": r - w}

@@ -406,7 +406,7 @@ def describe(values) -> Stat:
 _POINTS: dict[int, tuple[weakref.ref, dict[str, pd.DataFrame]]] = {}
 
 
-def _at_point(measures: pd.DataFrame, tp_key: str) -> pd.DataFrame:
+def at_point(measures: pd.DataFrame, tp_key: str) -> pd.DataFrame:
     """The rows of teens who reached the time point, by episode. The frame is split by time
     point once and the split kept while the frame lives: every figure asks again (a pooled
     cohort of 100,000 teens was re-filtered thousands of times). Frames are never changed
@@ -426,13 +426,13 @@ def _at_point(measures: pd.DataFrame, tp_key: str) -> pd.DataFrame:
 
 def at_time_points(measures: pd.DataFrame, measure: str) -> dict[str, Stat]:
     """The measure described at each time point, over the teens who reached it."""
-    return {tp.key: describe(_at_point(measures, tp.key)[measure]) for tp in TIME_POINTS}
+    return {tp.key: describe(at_point(measures, tp.key)[measure]) for tp in TIME_POINTS}
 
 
 def _paired(measures: pd.DataFrame, measure: str, tp_key: str) -> pd.DataFrame:
     """(discharge, then) pairs of one measure in the teens with both, by episode."""
     both = pd.concat(
-        [_at_point(measures, "discharge")[measure], _at_point(measures, tp_key)[measure]],
+        [at_point(measures, "discharge")[measure], at_point(measures, tp_key)[measure]],
         axis=1,
         keys=["discharge", "then"],
         join="inner",
@@ -450,7 +450,7 @@ def band_shift(measures: pd.DataFrame, tp_key: str) -> pd.DataFrame:
     """FDI band at discharge (rows) × band at the time point (columns): counts of the teens
     with a total at both, every band present."""
     both = pd.concat(
-        [_at_point(measures, "discharge")["fdi_band"], _at_point(measures, tp_key)["fdi_band"]],
+        [at_point(measures, "discharge")["fdi_band"], at_point(measures, tp_key)["fdi_band"]],
         axis=1,
         keys=["discharge", "then"],
         join="inner",
@@ -555,6 +555,6 @@ def cohort_summary(cohort: Cohort) -> Summary:
 def by_group(cohort: Cohort, split: str, measure: str, tp_key: str) -> dict[str, Stat]:
     """One measure at one time point described in each group of a split (every group listed,
     in the split's order)."""
-    values = _at_point(cohort.measures, tp_key)[measure]
+    values = at_point(cohort.measures, tp_key)[measure]
     groups = group_of(cohort, split).reindex(values.index)
     return {g: describe(values[groups == g]) for g in _categories(cohort, split)}

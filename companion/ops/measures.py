@@ -601,7 +601,7 @@ def _by_population(label: str, frame: pd.DataFrame, cohort: outcomes.Cohort) -> 
     m = cohort.measures
     rows = []
     for tp in outcomes.TIME_POINTS[1:]:
-        at = m[m["reached"] & (m["time_point"] == tp.key)].set_index("episode_key")
+        at = outcomes.at_point(m, tp.key)
         for measure, (name, unit) in outcome_tables.MEASURES.items():
             values = at[measure].dropna().astype(float)
             for split in POOL_SPLITS:
