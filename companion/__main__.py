@@ -1,5 +1,5 @@
-"""Command line: python -m companion {migrate,create-admin,demo,backup,restore,measures}
-[--help]."""
+"""Command line: python -m companion
+{migrate,create-admin,demo,backup,restore,measures,fhir} [--help]."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import getpass
 import os
 import sqlite3
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 from companion import config, db, programme
 from companion.errors import InvalidInput
-from companion.ops import backup, demo, measures
+from companion.ops import backup, demo, fhir, measures
 from companion.people import account_admin
 
 
@@ -142,6 +144,24 @@ def _measures_pool(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fhir_export(args: argparse.Namespace) -> int:
+    database = db.connect(args.db, migrate=True)
+    today = programme.local_today(programme.get_settings(database))
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print("--since takes a date such as 2026-01-31", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    counts = fhir.bulk_export(database, Path(args.dir), since=since, today=today)
+    seconds = time.perf_counter() - started
+    total = sum(counts.values())
+    print(f"FHIR NDJSON written to {args.dir}: {total} resources in {seconds:.1f} s")
+    for kind, n in sorted(counts.items()):
+        print(f"  {kind}.ndjson: {n}")
+    return 0
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number of at least 1")
@@ -212,6 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     pool_cmd.add_argument("files", metavar="FILE", nargs="+", help="exports to pool")
     pool_cmd.add_argument("--out", required=True, metavar="DIR", help="folder for the tables")
     pool_cmd.set_defaults(run=_measures_pool)
+    fhir_cmd = sub.add_parser(
+        "fhir",
+        help="FHIR R4 Bulk Data NDJSON of every teen's record",
+        description="export DIR [--since DATE]: one <ResourceType>.ndjson per type, one"
+        " resource per line, each validated (docs/fhir.md).",
+    )
+    fhir_what = fhir_cmd.add_subparsers(dest="what", required=True)
+    fhir_export = fhir_what.add_parser("export", help="write the NDJSON files")
+    fhir_export.add_argument("dir", metavar="DIR", help="folder for the files")
+    fhir_export.add_argument("--since", metavar="DATE", help="only data from this day on")
+    fhir_export.set_defaults(run=_fhir_export)
     args = parser.parse_args(argv)
     return args.run(args)
 

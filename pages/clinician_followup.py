@@ -10,6 +10,7 @@ from companion import ui
 from companion.access import Permission
 from companion.care import questionnaires, visits
 from companion.identity import Role
+from companion.ops import fhir
 from companion.people import family, patients
 
 user = ui.require_user(Role.CLINICIAN)
@@ -303,7 +304,19 @@ cols[1].download_button(
     on_click="ignore",
     key="download_pdf",
 )
+st.download_button(
+    "FHIR record (JSON)",
+    ui.deferred_download(
+        user,
+        lambda db, me: fhir.patient_bundle(db, me, patient.id, start=period.start, end=period.end),
+    ),
+    file_name=fhir.bundle_filename(patient.id, period.start, period.end),
+    mime="application/fhir+json",
+    on_click="ignore",
+    key="download_fhir",
+)
 st.caption(
     "File names carry an identifier and the period, never a name. Every download is "
-    "written to the audit log."
+    "written to the audit log. The FHIR record is for a health record or a research "
+    "platform (FHIR R4: pain, activity, sleep, school, FDI totals, questionnaires)."
 )

@@ -17,7 +17,8 @@ from companion import programme
 from companion.auth import accounts
 from companion.care import checkins, plans, visits
 from companion.errors import AccessDenied
-from companion.insight import progress
+from companion.insight import progress, yearly
+from companion.ops import fhir
 from companion.people import account_admin, data_rights
 from companion.ui import navigation
 from tests.apptest import app, texts
@@ -134,7 +135,8 @@ def test_every_page_for_every_relation(world, db, marked, visitor):
 
 @pytest.mark.parametrize("visitor", list(VISITORS))
 def test_every_export_for_every_relation(world, db, marked, visitor):
-    """The follow-up CSV and PDF, and the own-data ZIP: the record or AccessDenied."""
+    """The follow-up CSV, PDF and FHIR Bundle, the own-data ZIP and the programme's yearly
+    report: the file or AccessDenied."""
     import zipfile
 
     find, _ = VISITORS[visitor]
@@ -148,12 +150,23 @@ def test_every_export_for_every_relation(world, db, marked, visitor):
             db, user, target.id, p, programme_name="P", today=today
         ),
         "zip": lambda: data_rights.export_zip(db, user, today=today),
+        "fhir": lambda: fhir.patient_bundle(db, user, target.id, start=start, end=today),
+        "yearly": lambda: yearly.web_page(
+            db, user, year=today.year, today=today, programme_name="P"
+        ),
     }
+    # de-identified programme outcomes: clinicians and admins (active), whoever the teen is
+    outcome_readers = ("care team clinician", "other care team clinician", "admin")
+    outcome_readers += ("clinician an admin made", "other team, sharing a parent")
     for name, export in exports.items():
         # the follow-up files: the care team, and the teen (it is their own record)
-        allowed = (visitor in ("own teen", "care team clinician") and name != "zip") or (
-            visitor in ("own teen", "linked parent", "another teen", "other family's parent")
-            and name == "zip"
+        allowed = (
+            (visitor in ("own teen", "care team clinician") and name in ("csv", "pdf", "fhir"))
+            or (
+                visitor in ("own teen", "linked parent", "another teen", "other family's parent")
+                and name == "zip"
+            )
+            or (visitor in outcome_readers and name == "yearly")
         )
         if not allowed:
             with pytest.raises(AccessDenied):
@@ -167,6 +180,10 @@ def test_every_export_for_every_relation(world, db, marked, visitor):
             assert (PRIVATE[0] in text) is mine, visitor  # only the teen's own download
         elif name == "csv":
             assert PRIVATE[0] in data.decode()
+        elif name == "fhir":
+            assert f'"Patient/patient-{target.id}"' in data.decode()
+        elif name == "yearly":
+            assert "Programme outcomes" in data.decode() and PRIVATE[0] not in data.decode()
         else:
             import pypdf
 

@@ -33,6 +33,7 @@ _ACTIONS = {
     "export_csv": "downloaded the follow-up (CSV)",
     "export_pdf": "downloaded the follow-up (PDF)",
     "export_measures": "downloaded the de-identified common measures",
+    "export_fhir": "downloaded the follow-up (FHIR)",
     "export_yearly": "downloaded the yearly outcomes report",
     "goal": "saved a goal",
     "link_parent": "linked a parent to a teen",

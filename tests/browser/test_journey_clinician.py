@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pypdf
@@ -213,6 +214,33 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
     assert reviewed in text
     assert newer in text and older in text and QUESTION in text
     assert "FDI (latest) 19, moderate disability" in text, text
+    # and the FHIR record: the same days' pain, the visit's FDI total, a valid Bundle
+    with page.expect_download(timeout=kit.T) as got_fhir:
+        page.get_by_role("button", name="FHIR record (JSON)").click()
+    fhir_file = got_fhir.value
+    assert fhir_file.failure() is None
+    assert fhir_file.suggested_filename == (
+        f"fhir-patient-{noor.id}-{start.isoformat()}-to-{today.isoformat()}.json"
+    )
+    with open(fhir_file.path(), encoding="utf-8") as f:
+        record = json.load(f)
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(record)
+    found = [e["resource"] for e in record["entry"]]
+    pains = sorted(
+        (r["effectiveDateTime"], r["valueQuantity"]["value"])
+        for r in found
+        if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "72514-3"
+    )
+    assert pains == sorted((row["day"], int(row["pain"])) for row in rows if row["pain"])
+    fdi = [
+        r["valueQuantity"]["value"]
+        for r in found
+        if r["resourceType"] == "Observation" and r["code"]["coding"][0]["code"] == "fdi-total"
+    ]
+    assert 19 in fdi
+    assert all("name" not in r for r in found if r["resourceType"] == "Patient")
     kit.no_script_errors(page)
 
 
