@@ -14,7 +14,7 @@ from companion import db as dbmod
 from companion.__main__ import main
 from companion.access import AccessDenied
 from companion.auth import accounts
-from companion.care import questionnaires
+from companion.care import plans, questionnaires
 from companion.insight import metrics
 from companion.ops import demo, fhir
 from companion.people.patients import get_patient
@@ -29,6 +29,8 @@ MODELS = {
         "QuestionnaireResponse",
         "Questionnaire",
         "CodeSystem",
+        "CarePlan",
+        "Goal",
     )
 }
 
@@ -67,6 +69,8 @@ def test_a_bundle_round_trips_to_the_apps_own_figures(programme_db, _programme):
     clinician = _user(db, "dr.rivera")
     patient = get_patient(db, _programme[1].patient_ids[0])
     start, end = patient.discharged_on, TODAY
+    # the demo stamps goals with the real clock; this programme's days end at TODAY
+    db.execute("UPDATE goals SET created_at = ?", [f"{start.isoformat()}T09:00:00+00:00"])
     data = fhir.patient_bundle(db, clinician, patient.id, start=start, end=end)
     bundle = json.loads(data)
     MODELS["Bundle"].model_validate(bundle)  # the whole Bundle, every entry in it
@@ -117,6 +121,31 @@ def test_a_bundle_round_trips_to_the_apps_own_figures(programme_db, _programme):
         )
     }
     assert sleep_days == given
+    # the plan versions in force (a change mid-period: two), their exercises and how often
+    careplans = {r["id"]: r for r in _resources(bundle, "CarePlan")}
+    versions = plans.versions_of(db, [patient.id])
+    assert len(careplans) == len({v.starts_on for v in versions}) >= 2
+    latest = versions[-1]
+    [active] = [c for c in careplans.values() if c["status"] == "active"]
+    assert active["id"] == f"plan-{latest.id}" and "end" not in active["period"]
+    weekly = {
+        a["detail"]["code"]["text"]: a["detail"]["scheduledTiming"]["repeat"]["frequency"]
+        for a in active["activity"]
+        if "scheduledTiming" in a["detail"]
+    }
+    assert weekly == {e.name: e.days_per_week for e in latest.exercises}
+    # each exercise outcome, linked to the plan of its day
+    outcomes = [o for o in observations if _code(o) == "exercise-outcome"]
+    stored = db.execute(
+        "SELECT COUNT(*) FROM exercise_outcomes o JOIN checkins c ON c.id = o.checkin_id"
+        " WHERE c.patient_id = ? AND c.day BETWEEN ? AND ?",
+        between,
+    ).fetchone()[0]
+    assert outcomes and len(outcomes) == stored
+    assert all(o["basedOn"][0]["reference"][len("CarePlan/") :] in careplans for o in outcomes)
+    goals = _resources(bundle, "Goal")
+    held = db.execute("SELECT COUNT(*) FROM goals WHERE patient_id = ?", [patient.id]).fetchone()
+    assert goals and len(goals) == held[0]
     # the project's codes travel with the record
     [codes] = _resources(bundle, "CodeSystem")
     assert codes["url"] == fhir.CODES

@@ -4,7 +4,6 @@ and for the whole programme as FHIR Bulk Data NDJSON. Every resource is validate
 ``fhir.resources`` (its R4B models, which match R4 for these resources) before it is
 written. The mapping, with an example of each resource, is in docs/fhir.md.
 
-Not yet exported (issue 17 is open): CarePlan, Goal, and exercise outcomes as Observations.
 """
 
 from __future__ import annotations
@@ -12,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.codesystem import CodeSystem
+from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -25,7 +26,7 @@ from sqlite_utils import Database
 
 from companion import access, audit, programme
 from companion.access import Permission
-from companion.care import questionnaires
+from companion.care import plans, questionnaires
 from companion.identity import User
 from companion.people.patients import Patient
 
@@ -41,6 +42,7 @@ SCHOOL = (
     ("absent_other", "Absent for another reason"),
     ("none", "No school that day"),
 )
+OUTCOMES = (("done", "Done"), ("part", "Partly done"), ("not_done", "Not done"))
 # daily value -> (code system, code, display, category, unit)
 DAILY = {
     "pain": (LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
@@ -65,6 +67,8 @@ def code_system() -> CodeSystem:
             "concept": [
                 {"code": "school-attendance", "display": "School attendance that day"},
                 {"code": "fdi-total", "display": "Functional Disability Inventory total (0-60)"},
+                {"code": "exercise-outcome", "display": "A home exercise of the plan that day"},
+                *({"code": code, "display": display} for code, display in OUTCOMES),
                 *({"code": code, "display": display} for code, display in SCHOOL),
             ],
         }
@@ -215,6 +219,121 @@ def _response(
     )
 
 
+def _spans(versions: list, start: date, end: date) -> list[tuple[object, date, date | None]]:
+    """The plan versions in force some day of [start, end], each with its own first and last
+    day (None: still in force). Two saved for one day: the later one is in force."""
+    out = []
+    for n, v in enumerate(versions):
+        later = [w.starts_on for w in versions[n + 1 :] if w.starts_on >= v.starts_on]
+        last = min(later) - timedelta(days=1) if later else None
+        if later and min(later) == v.starts_on:
+            continue  # replaced the same day
+        if v.starts_on <= end and (last is None or last >= start):
+            out.append((v, v.starts_on, last))
+    return out
+
+
+def _care_plan(patient: Patient, version, first: date, last: date | None) -> CarePlan:
+    """A plan version: its home exercises with their days a week, its coping skills, and the
+    days it was in force."""
+    activities = [
+        {
+            "detail": {
+                "code": {"text": e.name},
+                "status": "in-progress",
+                "description": e.dose or None,
+                "scheduledTiming": {
+                    "repeat": {"frequency": e.days_per_week, "period": 1, "periodUnit": "wk"}
+                },
+            }
+        }
+        for e in version.exercises
+    ]
+    activities += [
+        {
+            "detail": {
+                "code": {"text": skill},
+                "status": "in-progress",
+                "description": "Coping skill",
+            }
+        }
+        for skill in version.coping_skills
+    ]
+    period = {"start": first.isoformat(), **({"end": last.isoformat()} if last else {})}
+    return CarePlan.model_validate(
+        {
+            "resourceType": "CarePlan",
+            "id": f"plan-{version.id}",
+            "status": "active" if last is None else "completed",
+            "intent": "plan",
+            "title": "Home plan after the intensive programme",
+            "subject": _subject(patient),
+            "period": period,
+            "activity": activities or None,
+        }
+    )
+
+
+def _exercise_outcome(patient: Patient, row: dict) -> Observation:
+    return Observation.model_validate(
+        {
+            "resourceType": "Observation",
+            "id": f"exercise-{row['checkin_id']}-{row['exercise_key']}",
+            "status": "final",
+            "category": _category("activity"),
+            "code": {
+                "coding": [{"system": CODES, "code": "exercise-outcome"}],
+                "text": row["name"] or row["exercise_key"],
+            },
+            "subject": _subject(patient),
+            "effectiveDateTime": row["day"],
+            **(
+                {"basedOn": [{"reference": f"CarePlan/plan-{row['version_id']}"}]}
+                if row["version_id"]
+                else {}
+            ),
+            "valueCodeableConcept": {
+                "coding": [
+                    {
+                        "system": CODES,
+                        "code": row["status"],
+                        "display": dict(OUTCOMES)[row["status"]],
+                    }
+                ]
+            },
+        }
+    )
+
+
+def _rated(rating: int) -> str:
+    return f"{plans.GOAL_RATINGS[rating]} ({rating} of 4)"
+
+
+def _goal(patient: Patient, row: dict, progress: list[dict]) -> Goal:
+    """A goal with its weekly progress as notes, and where it stands by the latest week."""
+    latest = progress[-1]["rating"] if progress else None
+    achievement = None
+    if latest is not None:
+        code = "achieved" if latest == 4 else "in-progress"
+        system = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+        achievement = {"coding": [{"system": system, "code": code}]}
+    return Goal.model_validate(
+        {
+            "resourceType": "Goal",
+            "id": f"goal-{row['id']}",
+            "lifecycleStatus": "cancelled" if row["archived_at"] else "active",
+            "achievementStatus": achievement,
+            "description": {"text": row["text"]},
+            "subject": _subject(patient),
+            "startDate": row["created_at"][:10],
+            "note": [
+                {"text": f"Week of {p['week_start']}: {_rated(p['rating'])}"} for p in progress
+            ]
+            or None,
+        }
+    )
+
+
 @dataclass
 class Record:
     """One teen's resources for a period, in the order a Bundle lists them."""
@@ -252,6 +371,33 @@ def _record(db: Database, patient: Patient, *, start: date, end: date, settings:
             used[q.id] = q
             resources.append(_response(patient, row, q))
     resources += [questionnaire(q) for q in used.values()]
+    versions = plans.versions_of(db, [patient.id])
+    resources += [
+        _care_plan(patient, v, first, last) for v, first, last in _spans(versions, start, end)
+    ]
+    for row in db.query(
+        "SELECT c.id AS checkin_id, c.day, o.exercise_key, o.status, c.plan_version_id AS"
+        " version_id, pe.name FROM exercise_outcomes o JOIN checkins c ON c.id = o.checkin_id"
+        " LEFT JOIN plan_exercises pe ON pe.version_id = c.plan_version_id"
+        " AND pe.key = o.exercise_key WHERE c.patient_id = ? AND c.day BETWEEN ? AND ?"
+        " ORDER BY c.day, o.exercise_key",
+        between,
+    ):
+        resources.append(_exercise_outcome(patient, row))
+    for row in db.query(
+        "SELECT id, text, created_at, archived_at FROM goals WHERE patient_id = ?"
+        " AND substr(created_at, 1, 10) <= ? AND (archived_at IS NULL"
+        " OR substr(archived_at, 1, 10) >= ?) ORDER BY id",  # goals held some day of the period
+        [patient.id, end.isoformat(), start.isoformat()],
+    ):
+        progress = list(
+            db.query(
+                "SELECT week_start, rating FROM goal_progress WHERE goal_id = ? AND week_start"
+                " BETWEEN ? AND ? ORDER BY week_start",
+                [row["id"], (start - timedelta(days=6)).isoformat(), end.isoformat()],
+            )
+        )
+        resources.append(_goal(patient, row, progress))
     return Record(resources)
 
 
