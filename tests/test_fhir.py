@@ -17,6 +17,7 @@ from companion.auth import accounts
 from companion.care import plans, questionnaires
 from companion.insight import metrics
 from companion.ops import demo, fhir
+from companion.people import enrolment
 from companion.people.patients import get_patient
 from tests.conftest import TODAY, _copy_into
 
@@ -236,3 +237,21 @@ def test_the_bulk_export_writes_valid_ndjson_and_nothing_of_a_deleted_record(
     assert (
         main(["--db", str(db_path), "fhir", "export", str(tmp_path / "x"), "--since", "soon"]) == 2
     )
+
+
+def test_after_a_readmission_the_bulk_export_keeps_the_first_stay(
+    programme_db, _programme, db_path, tmp_path
+):
+    db = programme_db
+    patient = get_patient(db, _programme[1].patient_ids[0])
+    before = db.execute(
+        "SELECT COUNT(pain) FROM checkins WHERE patient_id = ?", [patient.id]
+    ).fetchone()[0]
+    enrolment.readmit(db, _user(db, "dr.rivera"), patient.id, discharged_on=TODAY, today=TODAY)
+    assert get_patient(db, patient.id).discharged_on == TODAY  # the new stay
+    assert main(["--db", str(db_path), "fhir", "export", str(tmp_path / "out")]) == 0
+    lines = (tmp_path / "out" / "Observation.ndjson").read_text().splitlines()
+    mine = [
+        line for line in lines if f'"Patient/patient-{patient.id}"' in line and '"72514-3"' in line
+    ]
+    assert len(mine) == before > 0  # every pain score of the first stay is there
