@@ -163,11 +163,11 @@ def test_the_pool_of_two_exports_is_the_cohort_of_both(two, tmp_path):
             .reset_index(drop=True)
             .equals(expected.astype(str))
         ), measure
-    # by population for all programmes: no group's exact count, only "11 or more" or "—"
+    # by population, each programme and all: no group's exact count, "11 or more" or "—"
     groups = pd.read_csv(
         tmp_path / "pooled" / "by_population.csv", dtype=str, keep_default_na=False
     )
-    assert set(groups["Programme"]) == {measures.POOLED}
+    assert set(groups["Programme"]) == {"NORTH", "SOUTH", measures.POOLED}
     assert set(groups["Teens with a value"]) <= {outcome_tables.AT_LEAST, outcome_tables.HIDDEN}
     assert {"Treatment setting", "Age at discharge"} <= set(groups["Split"])
     # by programme too, and no count from 1 to 10 anywhere in the pooled output

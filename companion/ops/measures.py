@@ -552,7 +552,7 @@ def _split_labels(frame: pd.DataFrame) -> pd.DataFrame:
     stays = frame.groupby(["programme", "pseudonym", "episode_number"], sort=False).ngroup()
     first = frame.assign(episode_key=stays).drop_duplicates("episode_key").set_index("episode_key")
     words = {OTHER: "Other (grouped)", NOT_RELEASED: "Not released", "": population.NOT_RECORDED}
-    out = pd.DataFrame(index=first.index)
+    out = pd.DataFrame({"programme": first["programme"]}, index=first.index)
     for split in POOL_SPLITS:
         values = first[split]
         if split == "age":
@@ -593,46 +593,58 @@ POOL_SPLITS = (
 SPLIT_NAMES = {**outcomes.SPLITS, "age": outcomes.SPLITS["age_band"]}
 
 
-def _by_population(label: str, frame: pd.DataFrame, cohort: outcomes.Cohort) -> pd.DataFrame:
-    """Every measure at discharge and each follow-up, by every split of the export, as the
-    Outcomes page's table by population shows it: "11 or more" with the mean (95% CI) and
-    median, or "—"."""
-    groups = _split_labels(frame)
+def _stat_text(mean, low, high, median, unit: str) -> tuple[str, str]:
+    """``outcome_tables.stat_text`` for one group's figures, without building a Stat (the
+    pooled table has some 80,000 of them)."""
+    if unit == "percent":
+        return f"{100 * mean:.0f}% ({100 * low:.0f}% to {100 * high:.0f}%)", f"{100 * median:.0f}%"
+    return f"{mean:.1f} ({low:.1f} to {high:.1f})", f"{median:.1f}"
+
+
+def _by_population(frame: pd.DataFrame, cohort: outcomes.Cohort) -> pd.DataFrame:
+    """Every measure at discharge and each follow-up, by every split of the export, for each
+    programme and for all together, as the Outcomes page's table by population shows it:
+    "11 or more" with the mean (95% CI) and median, or "—" (0 included). One grouping per
+    measure, time point and split serves every programme at once."""
+    # as categories: grouped by small integer codes, and every group listed, empty or not
+    groups = _split_labels(frame).apply(lambda column: column.astype("category"))
     m = cohort.measures
     rows = []
     for tp in outcomes.TIME_POINTS[1:]:
         at = outcomes.at_point(m, tp.key)
         for measure, (name, unit) in outcome_tables.MEASURES.items():
             values = at[measure].dropna().astype(float)
+            programmes = groups["programme"].reindex(values.index)
             for split in POOL_SPLITS:
-                by = values.groupby(groups[split].reindex(values.index), sort=True)
-                every_group = sorted(groups[split].dropna().unique())
-                summary = by.agg(["count", "mean", "std", "median"]).reindex(every_group)
-                for group, s in summary.iterrows():
-                    n = 0 if pd.isna(s["count"]) else int(s["count"])  # 0 shows as "—" too
-                    shown = n >= suppression.THRESHOLD
-                    text = median = outcome_tables.HIDDEN
+                labels = groups[split].reindex(values.index)
+                stats = ["count", "mean", "std", "median"]
+                each = values.groupby([programmes, labels], observed=False).agg(stats)
+                whole = values.groupby(labels, observed=False).agg(stats)
+                whole.index = pd.MultiIndex.from_product([[POOLED], whole.index])
+                for (label, group), (count, mean, sd, median) in zip(
+                    [*each.index, *whole.index],
+                    [*each.itertuples(index=False), *whole.itertuples(index=False)],
+                    strict=True,
+                ):
+                    shown = count >= suppression.THRESHOLD  # NaN (no teen) is not
+                    text = middle = outcome_tables.HIDDEN
                     if shown:
-                        half = outcomes.t975(n - 1) * s["std"] / n**0.5
-                        stat = outcomes.Stat(
-                            n, s["mean"], s["std"], s["mean"] - half, s["mean"] + half, s["median"]
-                        )
-                        text, median = outcome_tables.stat_text(stat, unit)
+                        half = outcomes.t975(int(count) - 1) * sd / count**0.5
+                        text, middle = _stat_text(mean, mean - half, mean + half, median, unit)
                     rows.append(
-                        {
-                            "Programme": label,
-                            "Split": SPLIT_NAMES[split],
-                            "Group": group,
-                            "Measure": name,
-                            "Time point": tp.label,
-                            "Teens with a value": outcome_tables.AT_LEAST
-                            if shown
-                            else outcome_tables.HIDDEN,
-                            "Mean (95% CI)": text,
-                            "Median": median,
-                        }
+                        (
+                            label,
+                            SPLIT_NAMES[split],
+                            group,
+                            name,
+                            tp.label,
+                            outcome_tables.AT_LEAST if shown else outcome_tables.HIDDEN,
+                            text,
+                            middle,
+                        )
                     )
-    return pd.DataFrame(rows)
+    columns = ["Programme", "Split", "Group", "Measure", "Time point", "Teens with a value"]
+    return pd.DataFrame(rows, columns=[*columns, "Mean (95% CI)", "Median"])
 
 
 POOLED = "All programmes"
@@ -641,7 +653,7 @@ POOLED = "All programmes"
 def pool(files: Iterable[Path], out: Path) -> Pooled:
     """Outcome tables for each programme and for all together, suppressed, in ``out``:
     measures.csv, retention.csv and pain_improvement.csv (a Programme column; programmes
-    by their codes), and by_population.csv for all programmes together."""
+    by their codes), and by_population.csv."""
     frames = [read_export(Path(f)) for f in files]
     if not frames:
         raise PoolError("(no files)", None, "give at least one export")
@@ -653,8 +665,8 @@ def pool(files: Iterable[Path], out: Path) -> Pooled:
         cohort = _cohort(rows)
         for kind, table in _tables(label, cohort):
             collected.setdefault(kind, []).append(table)
-    # by population for all programmes together (cohort is the pooled one, made last)
-    collected["by_population"] = [_by_population(POOLED, every, cohort)]
+    # by population, each programme and all together (cohort is the pooled one, made last)
+    collected["by_population"] = [_by_population(every, cohort)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
