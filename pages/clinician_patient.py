@@ -90,7 +90,11 @@ else:
     )
 
 st.subheader("For programme outcomes")
-with st.expander("Treatment and population (optional, never shown to the family)"):
+with st.expander(
+    "Treatment and population (optional, never shown to the family)",
+    key=f"outcomes_open_{patient.id}",
+    on_change="rerun",  # tracked: stays open when "Saved." or an error comes or goes
+):
     st.caption(population.WHY)
     prefix = f"outcomes_{patient.id}"
     ui.treatment_fields(prefix, population.read_treatment(ui.db(), user, patient.id))

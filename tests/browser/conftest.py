@@ -123,6 +123,26 @@ def settled(page) -> None:
     expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=T)
 
 
+def choose(page, box: str, option: str) -> None:
+    """Tap a select box, then the option in its list, once the page is still. A tap on a box
+    far down the page now and then focused it without opening the list (seen at 1280 px on
+    the Outcomes and patient pages); a person then taps again, and so does this."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    settled(page)
+    combobox = page.get_by_role("combobox", name=box, exact=True)
+    for _ in range(3):
+        combobox.click()
+        try:
+            expect(page.get_by_role("listbox")).to_be_visible(timeout=3000)
+            break
+        except (AssertionError, PlaywrightTimeout):
+            page.keyboard.press("Escape")
+    page.get_by_role("option", name=option, exact=True).click()
+    settled(page)
+
+
 def tap_again_if_lost(page, button, shows, *, wait_ms: int = 6000) -> None:
     """Tap ``button`` until ``shows`` appears, at most three times, as a person taps again
     when nothing happens. On this 2-core machine under the full suite a tap on the pacer's

@@ -294,3 +294,47 @@ def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
     assert after.warning_signs == before.warning_signs and after.contacts == before.contacts
     assert after.modules == before.modules and after.follow_ups == before.follow_ups
     database.close()
+
+
+def test_a_clinician_corrects_outcome_fields_on_the_patient_page(server, desktop):
+    """Open a demo teen's patient page, unfold the outcome fields, change two population
+    answers (one to "Prefer not to say"), type the FDI at admission, tap Save these: exactly
+    those are saved, and every box left alone keeps what was saved before."""
+    running = server[0]
+    database = dbmod.connect(running.db_path)
+    clinician = accounts.find_user_by_username(database, "dr.rivera")
+    teen = next(
+        p for p in patients.list_for_clinician(database, clinician.id) if p.username != "noor.h"
+    )
+    [before] = database.query("SELECT * FROM population WHERE patient_id = ?", [teen.id])
+    [episode] = database.query(
+        "SELECT setting, referred_on, admitted_on, admission_pain FROM episodes WHERE id = ?",
+        [teen.episode_id],
+    )
+    page = desktop
+    kit.enter(page, running.url, "dr.rivera", path=f"/clinician_patient?patient={teen.id}")
+    expect(page.get_by_role("heading", name="For programme outcomes")).to_be_visible(timeout=kit.T)
+    kit.settled(page)
+    page.get_by_text("Treatment and population (optional, never shown to the family)").click()
+    expect(page.get_by_text("serves every group equally well")).to_be_visible(timeout=kit.T)
+    kit.settled(page)
+    for box, option in (("Sex assigned at birth", "Intersex"), ("Insurance", "Prefer not to say")):
+        kit.choose(page, box, option)
+    kit.typed(page.get_by_role("spinbutton", name="FDI total at admission (0–60)"), "31")
+    kit.settled(page)
+    page.get_by_role("button", name="Save these").click()
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible(timeout=kit.T)
+    kit.no_script_errors(page)
+
+    [after] = database.query("SELECT * FROM population WHERE patient_id = ?", [teen.id])
+    assert after["sex_at_birth"] == "intersex" and after["insurance"] == "prefer_not_to_say"
+    untouched = ("gender_identity", "race_ethnicity", "language", "travel_time")
+    assert [after[k] for k in untouched] == [before[k] for k in untouched]
+    [now] = database.query(
+        "SELECT setting, referred_on, admitted_on, admission_pain, admission_fdi FROM episodes"
+        " WHERE id = ?",
+        [teen.episode_id],
+    )
+    assert now.pop("admission_fdi") == 31
+    assert now == episode  # the treatment boxes left alone kept their saved values
+    database.close()

@@ -33,25 +33,6 @@ def _cells(page) -> list[str]:
     return [c.strip() for c in page.locator("[data-testid=stMain] table td").all_inner_texts()]
 
 
-def _choose(page, box: str, option: str) -> None:
-    """Tap the box, then the option in its list. A tap on a box far down the page now and
-    then focused it without opening the list (seen at 1280 px after a tap higher up); a
-    person then taps again, and so does this."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    kit.settled(page)
-    combobox = page.get_by_role("combobox", name=box, exact=True)
-    for _ in range(3):
-        combobox.click()
-        try:
-            expect(page.get_by_role("listbox")).to_be_visible(timeout=3000)
-            break
-        except (AssertionError, PlaywrightTimeout):
-            page.keyboard.press("Escape")
-    page.get_by_role("option", name=option, exact=True).click()
-    kit.settled(page)
-
-
 def _check(page, passwords) -> None:
     """No count from 1 to 10 in any table cell ("11 of 34 (32%)" counts too), no teen named."""
     cells = _cells(page)
@@ -72,11 +53,11 @@ def test_a_clinician_reads_outcomes_at_a_desk(server, desktop):
     expect(desktop.get_by_text("Teen-episodes discharged")).to_be_visible(timeout=T)
     kit.settled(desktop)
     _check(desktop, passwords)
-    _choose(desktop, "Measure", "Pain (0–10, mean of the 14 days before)")
+    kit.choose(desktop, "Measure", "Pain (0–10, mean of the 14 days before)")
     expect(desktop.get_by_role("cell", name=re.compile(r"^\+?-?\d\.\d \(")).first).to_be_visible(
         timeout=T
     )
-    _choose(desktop, "Split by", "Sex assigned at birth")
+    kit.choose(desktop, "Split by", "Sex assigned at birth")
     expect(desktop.get_by_role("cell", name="Intersex", exact=True)).to_be_visible(timeout=T)
     _check(desktop, passwords)
     expect(desktop.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=T)
