@@ -50,6 +50,29 @@ def _copy_into(source: Path, database) -> None:
         template.close()
 
 
+def demo_file(tmp_path_factory, name: str, **demo_args) -> tuple[Path, demo.Demo]:
+    """A demo programme in a database file of its own (``demo.create_demo(**demo_args)``, on
+    TODAY), for a module-scoped ``_programme`` fixture that ``programme_db`` copies."""
+    path = tmp_path_factory.mktemp(name) / "programme.db"
+    database = dbmod.connect(path, migrate=True)
+    made = demo.create_demo(database, today=TODAY, **demo_args)
+    database.close()
+    return path, made
+
+
+@pytest.fixture
+def programme_db(db, _programme):
+    """The test's own database holding the module's ``_programme`` (from ``demo_file``)."""
+    _copy_into(_programme[0], db)
+    return db
+
+
+def user_named(db, username: str) -> User:
+    found = accounts.find_user_by_username(db, username)
+    assert found is not None, username
+    return found
+
+
 @pytest.fixture
 def db(db_path, _templates):
     """A fresh, migrated database file of the test's own."""

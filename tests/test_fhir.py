@@ -16,10 +16,10 @@ from companion.access import AccessDenied
 from companion.auth import accounts
 from companion.care import plans, questionnaires
 from companion.insight import metrics
-from companion.ops import demo, fhir
+from companion.ops import fhir
 from companion.people import enrolment
 from companion.people.patients import get_patient
-from tests.conftest import TODAY, _copy_into
+from tests.conftest import TODAY, demo_file, user_named
 
 MODELS = {
     kind: getattr(importlib.import_module(f"fhir.resources.R4B.{kind.lower()}"), kind)
@@ -38,23 +38,7 @@ MODELS = {
 
 @pytest.fixture(scope="module")
 def _programme(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fhir") / "programme.db"
-    database = dbmod.connect(path, migrate=True)
-    made = demo.create_demo(database, seed=17, teens=6, today=TODAY, days=90, visits=True)
-    database.close()
-    return path, made
-
-
-@pytest.fixture
-def programme_db(db, _programme):
-    _copy_into(_programme[0], db)
-    return db
-
-
-def _user(db, name):
-    found = accounts.find_user_by_username(db, name)
-    assert found is not None
-    return found
+    return demo_file(tmp_path_factory, "fhir", seed=17, teens=6, days=90, visits=True)
 
 
 def _resources(bundle: dict, kind: str) -> list[dict]:
@@ -67,7 +51,7 @@ def _code(resource: dict) -> str:
 
 def test_a_bundle_round_trips_to_the_apps_own_figures(programme_db, _programme):
     db = programme_db
-    clinician = _user(db, "dr.rivera")
+    clinician = user_named(db, "dr.rivera")
     patient = get_patient(db, _programme[1].patient_ids[0])
     start, end = patient.discharged_on, TODAY
     # the demo stamps goals with the real clock; this programme's days end at TODAY
@@ -159,7 +143,7 @@ def test_a_bundle_round_trips_to_the_apps_own_figures(programme_db, _programme):
 
 def test_questionnaire_responses_point_at_a_questionnaire_in_the_bundle(programme_db, _programme):
     db = programme_db
-    clinician = _user(db, "dr.rivera")
+    clinician = user_named(db, "dr.rivera")
     patient = get_patient(db, _programme[1].patient_ids[0])
     known, _ = questionnaires.load_all(None)
     q = known["pain-interference"]
@@ -188,7 +172,7 @@ def test_questionnaire_responses_point_at_a_questionnaire_in_the_bundle(programm
 def test_only_the_care_team_gets_a_bundle(programme_db, _programme):
     db = programme_db
     patient = get_patient(db, _programme[1].patient_ids[3])  # on pt.okafor's team only
-    refused = [_user(db, "dr.rivera"), _user(db, "admin"), None]
+    refused = [user_named(db, "dr.rivera"), user_named(db, "admin"), None]
     refused += [
         accounts.find_user_by_username(db, a.username)
         for a in _programme[1].accounts
@@ -207,7 +191,7 @@ def test_a_teen_with_no_data_in_the_period_is_a_patient_alone(programme_db, _pro
     patient = get_patient(db, _programme[1].patient_ids[0])
     early = patient.discharged_on - timedelta(days=30)
     bundle = json.loads(
-        fhir.patient_bundle(db, _user(db, "dr.rivera"), patient.id, start=early, end=early)
+        fhir.patient_bundle(db, user_named(db, "dr.rivera"), patient.id, start=early, end=early)
     )
     assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient", "CodeSystem"]
 
@@ -247,7 +231,7 @@ def test_after_a_readmission_the_bulk_export_keeps_the_first_stay(
     before = db.execute(
         "SELECT COUNT(pain) FROM checkins WHERE patient_id = ?", [patient.id]
     ).fetchone()[0]
-    enrolment.readmit(db, _user(db, "dr.rivera"), patient.id, discharged_on=TODAY, today=TODAY)
+    enrolment.readmit(db, user_named(db, "dr.rivera"), patient.id, discharged_on=TODAY, today=TODAY)
     assert get_patient(db, patient.id).discharged_on == TODAY  # the new stay
     assert main(["--db", str(db_path), "fhir", "export", str(tmp_path / "out")]) == 0
     lines = (tmp_path / "out" / "Observation.ndjson").read_text().splitlines()

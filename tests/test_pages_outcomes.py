@@ -8,12 +8,9 @@ import re
 
 import pytest
 
-from companion import db as dbmod
-from companion.auth import accounts
 from companion.insight import outcome_tables, outcomes
-from companion.ops import demo
 from tests.apptest import app, texts
-from tests.conftest import TODAY, _copy_into
+from tests.conftest import TODAY, demo_file, user_named
 
 PAGE = "pages/outcomes.py"
 COUNT_COLUMNS = ("Teens", "Teens with a value", "Teens who reached it", "With data")
@@ -22,23 +19,7 @@ COUNT_COLUMNS = ("Teens", "Teens with a value", "Teens who reached it", "With da
 @pytest.fixture(scope="module")
 def _programme(tmp_path_factory):
     """A 30-teen demo programme discharged over 400 days, with histories and visits."""
-    path = tmp_path_factory.mktemp("outcomes") / "programme.db"
-    database = dbmod.connect(path, migrate=True)
-    made = demo.create_demo(database, seed=5, teens=30, today=TODAY, days=400, visits=True)
-    database.close()
-    return path, made
-
-
-@pytest.fixture
-def programme_db(db, _programme):
-    _copy_into(_programme[0], db)
-    return db
-
-
-def _user(db, name):
-    found = accounts.find_user_by_username(db, name)
-    assert found is not None
-    return found
+    return demo_file(tmp_path_factory, "outcomes", seed=5, teens=30, days=400, visits=True)
 
 
 def _counts(at) -> list[str]:
@@ -67,7 +48,7 @@ def _assert_no_small_count(at) -> None:
 
 def test_a_clinician_reads_the_programme_outcomes(programme_db, _programme):
     db = programme_db
-    at = app(_user(db, "dr.rivera"), db, page=PAGE)
+    at = app(user_named(db, "dr.rivera"), db, page=PAGE)
     assert not at.exception
     page = texts(at)
     assert "Programme outcomes" in page and "Teen-episodes discharged" in page
@@ -90,7 +71,7 @@ def test_a_clinician_reads_the_programme_outcomes(programme_db, _programme):
 
 def test_an_admin_reads_them_too_and_a_short_period_shows_nothing(programme_db):
     db = programme_db
-    at = app(_user(db, "admin"), db, page=PAGE)
+    at = app(user_named(db, "admin"), db, page=PAGE)
     assert not at.exception and "Teen-episodes discharged" in texts(at)
     at.date_input(key="outcomes_first").set_value(TODAY).run()
     assert not at.exception

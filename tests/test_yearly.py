@@ -9,12 +9,9 @@ from datetime import date
 
 import pytest
 
-from companion import db as dbmod
 from companion.access import AccessDenied
-from companion.auth import accounts
 from companion.insight import outcome_tables, outcomes, yearly
-from companion.ops import demo
-from tests.conftest import TODAY, _copy_into
+from tests.conftest import TODAY, demo_file, user_named
 
 YEAR = TODAY.year
 
@@ -22,23 +19,7 @@ YEAR = TODAY.year
 @pytest.fixture(scope="module")
 def _programme(tmp_path_factory):
     """40 teens discharged over the last 300 days (most of them in TODAY's year)."""
-    path = tmp_path_factory.mktemp("yearly") / "programme.db"
-    database = dbmod.connect(path, migrate=True)
-    made = demo.create_demo(database, seed=21, teens=40, today=TODAY, days=300, visits=True)
-    database.close()
-    return path, made
-
-
-@pytest.fixture
-def programme_db(db, _programme):
-    _copy_into(_programme[0], db)
-    return db
-
-
-def _user(db, name):
-    found = accounts.find_user_by_username(db, name)
-    assert found is not None
-    return found
+    return demo_file(tmp_path_factory, "yearly", seed=21, teens=40, days=300, visits=True)
 
 
 def _cells(page: str) -> list[str]:
@@ -49,7 +30,9 @@ def _cells(page: str) -> list[str]:
 
 def test_the_web_page_gives_the_figures_in_words_and_hides_small_groups(programme_db, _programme):
     db = programme_db
-    report = yearly.for_year(db, _user(db, "admin"), year=YEAR, today=TODAY, programme_name="Demo")
+    report = yearly.for_year(
+        db, user_named(db, "admin"), year=YEAR, today=TODAY, programme_name="Demo"
+    )
     page = yearly.to_html(report, today=TODAY)
     cohort = outcomes._load(db, first=date(YEAR, 1, 1), last=TODAY, today=TODAY)
     n = len(cohort.episodes)
@@ -79,7 +62,7 @@ def test_the_web_page_gives_the_figures_in_words_and_hides_small_groups(programm
 
 def test_the_pdf_is_one_or_two_pages_and_the_download_is_audited(programme_db):
     db = programme_db
-    admin = _user(db, "admin")
+    admin = user_named(db, "admin")
     data = yearly.pdf(db, admin, year=YEAR, today=TODAY, programme_name="Demo")
     assert data.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
@@ -94,7 +77,7 @@ def test_the_pdf_is_one_or_two_pages_and_the_download_is_audited(programme_db):
 def test_a_year_with_few_teens_says_so(programme_db):
     report = yearly.for_year(
         programme_db,
-        _user(programme_db, "dr.rivera"),
+        user_named(programme_db, "dr.rivera"),
         year=YEAR - 5,
         today=TODAY,
         programme_name="Demo",
