@@ -100,64 +100,58 @@ def _category(code: str) -> list[dict]:
     return [{"coding": [{"system": CATEGORY, "code": code}]}]
 
 
-def _daily(patient: Patient, row: dict) -> Iterator[Observation]:
-    """One Observation per value the teen gave that day (a value not given is no resource)."""
-    for field, (system, code, display, category, unit) in DAILY.items():
-        value = row[field]
-        if value is None:
-            continue
-        yield Observation.model_validate(
-            {
-                "resourceType": "Observation",
-                "id": f"{field.replace('_', '-')}-{patient.id}-{row['day']}",
-                "status": "final",
-                "category": _category(category),
-                "code": {"coding": [{"system": system, "code": code, "display": display}]},
-                "subject": _subject(patient),
-                "effectiveDateTime": row["day"],
-                "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
-            }
-        )
-    if row["school"] is not None:
-        yield Observation.model_validate(
-            {
-                "resourceType": "Observation",
-                "id": f"school-{patient.id}-{row['day']}",
-                "status": "final",
-                "category": _category("survey"),
-                "code": {"coding": [{"system": CODES, "code": "school-attendance"}]},
-                "subject": _subject(patient),
-                "effectiveDateTime": row["day"],
-                "valueCodeableConcept": {
-                    "coding": [
-                        {
-                            "system": CODES,
-                            "code": row["school"],
-                            "display": dict(SCHOOL)[row["school"]],
-                        }
-                    ]
-                },
-            }
-        )
-
-
-def _fdi(patient: Patient, row: dict) -> Observation:
+def _observation(
+    oid: str, patient: Patient, day: str, category: str, code: dict, value: dict, **more
+) -> Observation:
+    """One validated Observation: ``code`` the CodeableConcept, ``value`` its value[x]."""
     return Observation.model_validate(
         {
             "resourceType": "Observation",
-            "id": f"fdi-{row['id']}",
+            "id": oid,
             "status": "final",
-            "category": _category("survey"),
-            "code": {"coding": [{"system": CODES, "code": "fdi-total"}]},
+            "category": _category(category),
+            "code": code,
             "subject": _subject(patient),
-            "effectiveDateTime": row["day"],
-            "valueQuantity": {
-                "value": row["score"],
-                "unit": "{score}",
-                "system": UCUM,
-                "code": "{score}",
-            },
+            "effectiveDateTime": day,
+            **more,
+            **value,
         }
+    )
+
+
+def _quantity(value, unit: str) -> dict:
+    return {"valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit}}
+
+
+def _coded(code: str, display: str) -> dict:
+    return {
+        "valueCodeableConcept": {"coding": [{"system": CODES, "code": code, "display": display}]}
+    }
+
+
+def _ours(code: str, text: str | None = None) -> dict:
+    """A CodeableConcept from the project's CodeSystem."""
+    return {"coding": [{"system": CODES, "code": code}], **({"text": text} if text else {})}
+
+
+def _daily(patient: Patient, row: dict) -> Iterator[Observation]:
+    """One Observation per value the teen gave that day (a value not given is no resource)."""
+    day = row["day"]
+    for field, (system, code, display, category, unit) in DAILY.items():
+        if row[field] is not None:
+            concept = {"coding": [{"system": system, "code": code, "display": display}]}
+            oid = f"{field.replace('_', '-')}-{patient.id}-{day}"
+            yield _observation(oid, patient, day, category, concept, _quantity(row[field], unit))
+    if row["school"] is not None:
+        value = _coded(row["school"], dict(SCHOOL)[row["school"]])
+        oid = f"school-{patient.id}-{day}"
+        yield _observation(oid, patient, day, "survey", _ours("school-attendance"), value)
+
+
+def _fdi(patient: Patient, row: dict) -> Observation:
+    value = _quantity(row["score"], "{score}")
+    return _observation(
+        f"fdi-{row['id']}", patient, row["day"], "survey", _ours("fdi-total"), value
     )
 
 
@@ -275,33 +269,15 @@ def _care_plan(patient: Patient, version, first: date, last: date | None) -> Car
 
 
 def _exercise_outcome(patient: Patient, row: dict) -> Observation:
-    return Observation.model_validate(
-        {
-            "resourceType": "Observation",
-            "id": f"exercise-{row['checkin_id']}-{row['exercise_key']}",
-            "status": "final",
-            "category": _category("activity"),
-            "code": {
-                "coding": [{"system": CODES, "code": "exercise-outcome"}],
-                "text": row["name"] or row["exercise_key"],
-            },
-            "subject": _subject(patient),
-            "effectiveDateTime": row["day"],
-            **(
-                {"basedOn": [{"reference": f"CarePlan/plan-{row['version_id']}"}]}
-                if row["version_id"]
-                else {}
-            ),
-            "valueCodeableConcept": {
-                "coding": [
-                    {
-                        "system": CODES,
-                        "code": row["status"],
-                        "display": dict(OUTCOMES)[row["status"]],
-                    }
-                ]
-            },
-        }
+    plan = row["version_id"]
+    return _observation(
+        f"exercise-{row['checkin_id']}-{row['exercise_key']}",
+        patient,
+        row["day"],
+        "activity",
+        _ours("exercise-outcome", row["name"] or row["exercise_key"]),
+        _coded(row["status"], dict(OUTCOMES)[row["status"]]),
+        **({"basedOn": [{"reference": f"CarePlan/plan-{plan}"}]} if plan else {}),
     )
 
 
