@@ -125,15 +125,6 @@ def _change_stat(cohort: Cohort, measure: str, tp_key: str) -> Stat:
     )
 
 
-def _reached(cohort: Cohort) -> dict[str, int | None]:
-    """Teens who reached each time point, as the retention table shows them."""
-    return _once(cohort, ("reached",), lambda: _reached_now(cohort))
-
-
-def _reached_now(cohort: Cohort) -> dict[str, int | None]:
-    return {tp: reached for tp, (_, reached) in _kept(cohort).items()}
-
-
 def _kept(cohort: Cohort) -> dict[str, tuple[int | None, int | None]]:
     """(with data, reached) at each time point, as the retention table shows them."""
     return _once(cohort, ("kept",), lambda: _kept_now(cohort))
@@ -243,17 +234,17 @@ def _change(cohort: Cohort, measure: str, tp_key: str, unit: str) -> str:
 
 
 def retention_table(cohort: Cohort) -> tuple[pd.DataFrame, str]:
-    frame = _retention(cohort)
+    true = _retention(cohort).set_index("time_point")["reached"]
+    kept = _kept(cohort)  # the counts as shown, the same ones the other tables respect
     rows, hidden = [], False
     for tp in TIME_POINTS:
-        line = frame[frame["time_point"] == tp.key].iloc[0]
-        with_data, reached = suppression.pair(int(line["with_data"]), int(line["reached"]))
+        with_data, reached = kept[tp.key]
         hidden |= with_data is None or reached is None
         # both counts shown: their share says nothing more
         share = (
             f"{100 * with_data / reached:.0f}%"
             if with_data is not None and reached
-            else (HIDDEN if line["reached"] else "")
+            else (HIDDEN if true[tp.key] else "")
         )
         rows.append(
             {

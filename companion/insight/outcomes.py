@@ -70,8 +70,6 @@ RATE_DAYS = 28  # school, check-ins, adherence: the 4 weeks up to the time point
 PAIN_MIN_DAYS = 4  # a pain mean needs at least 4 scored days in its 14
 INTERFERENCE_ID = "pain-interference"  # the shipped pain-interference rating (0-10)
 BANDS = tuple(band.label for band in FDI_BANDS)
-MEASURE_KEYS = ("fdi", "pain", "school", "checkin_rate", "adherence", "interference")
-RATES = ("school", "checkin_rate", "adherence")  # measured over the 4 weeks before a follow-up
 PAIN_MCID_POINTS = 1.0  # the smallest change in pain that matters (Hirschfeld et al., 2014):
 PAIN_MCID_SHARE = 0.125  # 1 point or 12.5% of the discharge score, whichever is reached
 
