@@ -33,12 +33,15 @@ demo: $(VENV)/.runtime
 migrate: $(VENV)/.runtime
 	$(BIN)/python -m companion migrate
 
-# Debian's chromium for the browser tests (Playwright's own download does not work offline).
+# Debian's chromium-headless-shell for the browser tests (Playwright's own download does not
+# work offline): chromium's engine without the desktop browser, a sixth less suite time.
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium-headless-shell ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 \
+		  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; }; }; \
+	elif [ -x /usr/bin/chromium ]; then echo "Using /usr/bin/chromium (chromium-headless-shell is faster)"; \
+	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium-headless-shell"; fi
 
 test: $(VENV)/.dev chromium
 	$(BIN)/ruff check .
