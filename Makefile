@@ -37,9 +37,10 @@ migrate: $(VENV)/.runtime
 # work offline): chromium's engine without the desktop browser, a sixth less suite time.
 chromium:
 	@if [ -x /usr/bin/chromium-headless-shell ]; then :; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 \
-		  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; }; }; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null && \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 || \
+		  { apt-get update -qq >/dev/null 2>&1 && \
+		    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1; }; }; then :; \
 	elif [ -x /usr/bin/chromium ]; then echo "Using /usr/bin/chromium (chromium-headless-shell is faster)"; \
 	else echo "Browser tests need Debian's chromium: sudo apt-get install chromium-headless-shell"; fi
 
