@@ -554,3 +554,27 @@ def m013_outcome_fields(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m014_school(db: Database) -> None:
+    """Back to school (companion/care/school.py): each plan version holds its accommodations
+    and graded-return steps as JSON; the teen's school notes are kept version by version,
+    each exactly as made, with when the teen shared it with their parents."""
+    _run(
+        db,
+        """
+        ALTER TABLE plan_versions ADD COLUMN accommodations TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE plan_versions ADD COLUMN school_steps TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE school_notes (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            made_at TEXT NOT NULL,
+            content TEXT NOT NULL,
+            shared_at TEXT,
+            unshared_at TEXT,
+            UNIQUE (patient_id, number)
+        );
+        """,
+    )

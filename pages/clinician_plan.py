@@ -7,7 +7,7 @@ import streamlit as st
 
 from companion import ui
 from companion.access import Permission
-from companion.care import plans, questionnaires
+from companion.care import plans, questionnaires, school
 from companion.identity import Role
 
 user = ui.require_user(Role.CLINICIAN)
@@ -102,6 +102,69 @@ st.text_area(
     key=f"contacts_{patient.id}",
 )
 ui.field_error("warning_signs", "what_helps", "contacts")
+# --- back to school ------------------------------------------------------------------------
+st.markdown("**Back to school**")
+st.caption(
+    "What the school is asked for, each with a reason written for teachers in the teen's "
+    "voice. The teen chooses which ones go into their school note."
+)
+chosen_now = {a.key: a for a in (current.accommodations if current else ())}
+picked = st.multiselect(
+    "School accommodations",
+    list(school.CATALOGUE),
+    format_func=lambda k: school.CATALOGUE[k][0],
+    default=[k for k in chosen_now if k in school.CATALOGUE],
+    key=f"accommodations_{patient.id}",
+)
+for key in picked:
+    st.text_input(
+        f"Reason for teachers: {school.CATALOGUE[key][0]}",
+        value=chosen_now[key].reason if key in chosen_now else school.CATALOGUE[key][1],
+        max_chars=300,
+        key=f"reason_{key}_{patient.id}",
+    )
+OWN_COLUMNS = ["label", "reason"]
+own_rows = [{"label": a.label, "reason": a.reason} for a in chosen_now.values() if a.own]
+st.data_editor(
+    pd.DataFrame(own_rows, columns=OWN_COLUMNS).astype("object"),
+    num_rows="dynamic",
+    hide_index=True,
+    column_config={
+        "label": st.column_config.TextColumn("Accommodation of your own", max_chars=100),
+        "reason": st.column_config.TextColumn("Reason for teachers", max_chars=300),
+    },
+    key=f"own_accommodations_{patient.id}",
+)
+ui.field_error("accommodations")
+STEP_COLUMNS = ["starts_on", "text", "full_days", "part_days"]
+step_rows = [
+    {"starts_on": s.starts_on, "text": s.text, "full_days": s.full_days, "part_days": s.part_days}
+    for s in (current.school_steps if current else ())
+]
+st.caption(
+    "Graded return, if the teen is not yet at full days: one row per step. A step counts "
+    "from the week its date falls in; the week's target is in full and part days."
+)
+st.data_editor(
+    pd.DataFrame(step_rows, columns=STEP_COLUMNS).astype(
+        {"starts_on": "object", "text": "object", "full_days": "Int64", "part_days": "Int64"}
+    ),
+    num_rows="dynamic",
+    hide_index=True,
+    column_config={
+        "starts_on": st.column_config.DateColumn("From", format="YYYY-MM-DD", required=True),
+        "text": st.column_config.TextColumn("Step", max_chars=120, required=True),
+        "full_days": st.column_config.NumberColumn(
+            "Full days a week", min_value=0, max_value=7, step=1, default=0
+        ),
+        "part_days": st.column_config.NumberColumn(
+            "Part days a week", min_value=0, max_value=7, step=1, default=0
+        ),
+    },
+    key=f"school_steps_{patient.id}",
+)
+ui.field_error("school_steps")
+
 st.multiselect(
     "Extra check-in questions",
     list(plans.MODULES),
@@ -154,6 +217,12 @@ def save():
         ui.value(f"exercises_{patient.id}") or {},
     )
     lines = (ui.value(f"follow_ups_{patient.id}") or "").split()
+    own = plans.apply_table_edits(own_rows, ui.value(f"own_accommodations_{patient.id}") or {})
+    supports = [
+        {"key": key, "reason": ui.value(f"reason_{key}_{patient.id}", "")}
+        for key in ui.value(f"accommodations_{patient.id}") or []
+    ] + [{"key": k, **row} for k, row in zip(school.own_keys(len(own)), own, strict=True)]
+    steps = plans.apply_table_edits(step_rows, ui.value(f"school_steps_{patient.id}") or {})
     return plans.save_plan(
         database,
         user,
@@ -169,6 +238,8 @@ def save():
         questionnaires=ui.value(f"questionnaires_{patient.id}") or [],
         follow_ups=lines,
         change_note=ui.value(f"note_{patient.id}", ""),
+        accommodations=supports,
+        school_steps=steps,
     )
 
 
@@ -224,8 +295,9 @@ else:
                 "Exercises": ", ".join(e.name for e in v.exercises),
                 "Coping skills": len(v.coping_skills),
                 "What changed": v.change_note,
+                "Changes": "; ".join(plans.changes(before, v)),
             }
-            for v in reversed(versions)
+            for before, v in reversed(list(zip([None, *versions[:-1]], versions, strict=True)))
         ],
         hide_index=True,
     )

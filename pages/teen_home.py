@@ -6,7 +6,7 @@ from companion import access, ui
 from companion.access import Permission
 from companion.care import checkins, drafts, plans, questionnaires
 from companion.identity import Role
-from companion.insight import metrics
+from companion.insight import metrics, progress
 
 user = ui.require_user(Role.TEEN)
 patient = ui.own_patient(user)
@@ -21,6 +21,14 @@ if patient is None:
 patient = ui.require_patient(user, Permission.WRITE_CHECKIN, patient.id)
 database = ui.db()
 st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
+step = progress.step_this_week(
+    database, patient.id, plans.list_versions(database, patient.id), today=today
+)
+if step is not None:
+    with st.container(border=True):
+        st.markdown("**Back to school**")
+        st.text(f"This week's step: {step.step.target()} ({step.step.text})")
+        st.caption(f"This week: {step.week_so_far()}.")
 
 days = checkins.allowed_days(patient, today)
 day = st.selectbox(

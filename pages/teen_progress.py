@@ -40,6 +40,13 @@ def section(title: str, key: str, kind: str, *args) -> None:
 
 section("School", "school", "school", p.weeks)
 st.caption(p.school.describe())
+if p.school_steps:
+    st.markdown("**Back to school, step by step**")
+    for week in reversed(p.school_steps[-4:]):
+        st.text(
+            f"Week of {week.week:%-d %b}: {week.step.target()} ({week.step.text}) — "
+            f"{week.week_so_far()}"
+        )
 section("Home exercises", "exercise", "exercise", p.weeks)
 st.caption(p.adherence.describe())
 section("Being active", "activity", "activity", p.weeks)

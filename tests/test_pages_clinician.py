@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from companion import programme
 from companion.auth import accounts
-from companion.care import plans
+from companion.care import plans, school
 from tests.apptest import app, texts
 from tests.conftest import TODAY
 
@@ -148,3 +148,29 @@ def test_adding_a_clinician_to_the_care_team_from_the_patient_page(world, db):
     at.button(key="add_team").click().run()
     assert not at.exception
     assert patients.is_on_care_team(db, world.clinician_b.id, teen.id)
+
+
+def test_the_plan_editor_saves_school_accommodations_with_reasons_and_says_what_changed(world, db):
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.multiselect(key=f"accommodations_{teen.id}").set_value(["rest_breaks", "lift_pass"]).run()
+    default = at.text_input(key=f"reason_lift_pass_{teen.id}")
+    assert default.label == "Reason for teachers: A lift or elevator pass"
+    assert default.value == school.CATALOGUE["lift_pass"][1]
+    at.text_input(key=f"reason_rest_breaks_{teen.id}").input("Five minutes, then back.")
+    at.button(key="save_plan").click().run()
+    assert not at.exception, at.exception
+    (saved,) = plans.list_versions(db, teen.id)
+    assert [(a.key, a.reason) for a in saved.accommodations] == [
+        ("rest_breaks", "Five minutes, then back."),
+        ("lift_pass", school.CATALOGUE["lift_pass"][1]),
+    ]
+    assert saved.school_steps == ()
+    at.multiselect(key=f"accommodations_{teen.id}").set_value(["rest_breaks"]).run()
+    at.button(key="save_plan").click().run()
+    assert [a.key for a in plans.list_versions(db, teen.id)[1].accommodations] == ["rest_breaks"]
+    (history,) = [f.value for f in at.dataframe if "Changes" in f.value.columns]
+    assert list(history["Changes"]) == [
+        "School accommodation removed: A lift or elevator pass",
+        "First plan",
+    ]

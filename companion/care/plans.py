@@ -22,6 +22,8 @@ from sqlite_utils import Database
 from companion import access, audit
 from companion.access import Permission
 from companion.auth.accounts import clean_text
+from companion.care import school
+from companion.care.school import Accommodation, SchoolStep
 from companion.db import is_row_id, stamp, transaction
 from companion.errors import InvalidInput
 from companion.identity import User
@@ -83,6 +85,8 @@ class PlanVersion:
     questionnaires: tuple[str, ...] = ()
     follow_ups: tuple[date, ...] = ()
     change_note: str = ""
+    accommodations: tuple[Accommodation, ...] = ()
+    school_steps: tuple[SchoolStep, ...] = ()
 
     @property
     def has_setback_plan(self) -> bool:
@@ -238,6 +242,8 @@ def save_plan(
     questionnaires: list[str] = (),  # type: ignore[assignment]
     follow_ups: list = (),  # type: ignore[assignment]
     change_note: str = "",
+    accommodations: list[dict] = (),  # type: ignore[assignment]
+    school_steps: list[dict] = (),  # type: ignore[assignment]
 ) -> PlanVersion:
     """Save the whole home plan as a new version. Only the care team may."""
     patient = access.require(db, actor, Permission.EDIT_PLAN, patient_id)
@@ -271,11 +277,16 @@ def save_plan(
         earliest=patient.discharged_on,
         latest=patient.discharged_on + timedelta(days=3 * 365),
     )
+    supports, steps = school.to_json(
+        school.clean_accommodations(list(accommodations)),
+        school.clean_steps(list(school_steps), discharged_on=patient.discharged_on),
+    )
     with transaction(db):
         version_id = db.execute(
             "INSERT INTO plan_versions (patient_id, episode_id, starts_on, author_id, created_at,"
             " warning_signs, what_helps, contacts, modules, questionnaires, follow_ups,"
-            " change_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " change_note, accommodations, school_steps)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 patient.id,
                 patient.episode_id,
@@ -289,6 +300,8 @@ def save_plan(
                 json.dumps(chosen_q),
                 json.dumps([d.isoformat() for d in visits]),
                 texts["change_note"],
+                json.dumps(supports),
+                json.dumps(steps),
             ],
         ).lastrowid
         for position, e in enumerate(rows):
@@ -376,6 +389,9 @@ def _versions(db: Database, where: str, params: list) -> list[PlanVersion]:
 
 
 def _version(row: dict, exercises: list[Exercise], skills: list[str]) -> PlanVersion:
+    supports, steps = school.from_json(
+        json.loads(row["accommodations"]), json.loads(row["school_steps"])
+    )
     return PlanVersion(
         id=row["id"],
         patient_id=row["patient_id"],
@@ -392,6 +408,8 @@ def _version(row: dict, exercises: list[Exercise], skills: list[str]) -> PlanVer
         questionnaires=tuple(json.loads(row["questionnaires"])),
         follow_ups=tuple(date.fromisoformat(d) for d in json.loads(row["follow_ups"])),
         change_note=row["change_note"],
+        accommodations=supports,
+        school_steps=steps,
     )
 
 
@@ -433,6 +451,56 @@ def plans_by_day(
         index = bisect_right(starts, day) - 1
         if index >= 0:
             yield day, versions[index]
+
+
+def changes(before: PlanVersion | None, after: PlanVersion) -> list[str]:
+    """What ``after`` changed from ``before``, one plain line per change (the plan editor's
+    version history); the first version is "First plan"."""
+    if before is None:
+        return ["First plan"]
+    found = [
+        *_keyed("Exercise", before.exercises, after.exercises, "name"),
+        *_keyed("Coping skill", _skills(before), _skills(after), "name"),
+        *_keyed("School accommodation", before.accommodations, after.accommodations, "label"),
+    ]
+    if before.school_steps != after.school_steps:
+        found.append(f"Graded return: {len(after.school_steps)} steps")
+    for name, label in (
+        ("warning_signs", "Warning signs"),
+        ("what_helps", "What helps"),
+        ("contacts", "Who to contact"),
+        ("follow_ups", "Follow-up dates"),
+    ):
+        if getattr(before, name) != getattr(after, name):
+            found.append(f"{label} changed")
+    for name, label in (
+        ("modules", "Extra check-in questions"),
+        ("questionnaires", "Questionnaires"),
+    ):
+        if set(getattr(before, name)) != set(getattr(after, name)):
+            found.append(f"{label} changed")
+    return found or ["No change"]
+
+
+@dataclass(frozen=True)
+class _Skill:
+    key: str
+    name: str
+
+
+def _skills(version: PlanVersion) -> list[_Skill]:
+    return [_Skill(s.lower(), s) for s in version.coping_skills]
+
+
+def _keyed(what: str, old_items, new_items, name: str) -> list[str]:
+    """Added, removed and changed items of one kind, matched by their ``key``."""
+    old = {i.key: i for i in old_items}
+    new = {i.key: i for i in new_items}
+    return [
+        *(f"{what} added: {getattr(new[k], name)}" for k in new if k not in old),
+        *(f"{what} removed: {getattr(old[k], name)}" for k in old if k not in new),
+        *(f"{what} changed: {getattr(new[k], name)}" for k in new if k in old and old[k] != new[k]),
+    ]
 
 
 def current_plan(db: Database, patient_id: int, today: date) -> PlanVersion | None:
@@ -506,9 +574,7 @@ def archive_goal(db: Database, actor: User, patient_id: int, goal_id: int) -> No
         )
 
 
-def week_start(day: date) -> date:
-    """Weeks run Monday to Sunday."""
-    return day - timedelta(days=day.weekday())
+week_start = school.week_of  # weeks run Monday to Sunday: one home for the rule
 
 
 def record_goal_progress(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from companion.care.plans import PlanVersion, plans_by_day, week_start
 from companion.care.questionnaires import FDI_SEVERE_FROM
+from companion.care.school import SchoolStep, step_for_week, week_of
 from companion.programme import DEFAULTS, flag_thresholds
 
 PART_CREDIT = 0.5
@@ -300,6 +301,74 @@ def school_in(days: Iterable[tuple[date, str | None]], period: Period) -> School
 
 
 # --- weekly series ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepWeek:
+    """One week of the graded return: its step, and the full and part days logged in it
+    (up to today). A full day counts towards the part-day target too; a day not logged is
+    unknown, never an absence."""
+
+    week: date
+    step: SchoolStep
+    full: int
+    part: int
+    unlogged_weekdays: int
+
+    @property
+    def met(self) -> bool:
+        target = self.step.full_days + self.step.part_days
+        return self.full >= self.step.full_days and self.full + self.part >= target
+
+    def week_so_far(self) -> str:
+        done = [
+            f"{n} {what} day{'' if n == 1 else 's'}"
+            for n, what in ((self.full, "full"), (self.part, "part"))
+            if n
+        ]
+        text = " and ".join(done) or "no school days logged"
+        if self.met:
+            return f"{text}: step reached"
+        return f"{text} so far"
+
+
+def school_step_week(
+    steps, days: Iterable[tuple[date, str | None]], *, day: date, today: date
+) -> StepWeek | None:
+    """The graded-return step of ``day``'s week (Monday to Sunday) and what was logged in it
+    up to ``today``; None before the first step."""
+    step = step_for_week(steps, day)
+    if step is None:
+        return None
+    monday = week_of(day)
+    last = min(monday + timedelta(days=6), today)
+    marks = {d: school for d, school in days if monday <= d <= last}
+    counts = Counter(marks.values())
+    weekdays = [monday + timedelta(days=n) for n in range(5) if monday + timedelta(days=n) <= last]
+    return StepWeek(
+        week=monday,
+        step=step,
+        full=int(counts.get("full", 0)),
+        part=int(counts.get("part", 0)),
+        unlogged_weekdays=sum(1 for d in weekdays if d not in marks),
+    )
+
+
+def school_step_weeks(
+    steps, days: Iterable[tuple[date, str | None]], period: Period | None, *, today: date
+) -> list[StepWeek]:
+    """``school_step_week`` for each week of ``period`` that has a step, oldest first."""
+    if period is None or not steps:
+        return []
+    pairs = list(days)
+    found = []
+    monday = week_of(period.start)
+    while monday <= period.end:
+        week = school_step_week(steps, pairs, day=monday, today=min(today, period.end))
+        if week is not None:
+            found.append(week)
+        monday += timedelta(days=7)
+    return found
 
 
 def weekly(

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from companion.care import checkins, plans, questionnaires
+from companion.care.school import week_of
 from companion.insight import metrics
 from companion.people.patients import Patient
 
@@ -34,6 +35,7 @@ class Progress:
     shows_pain: bool = False
     shows_mood: bool = False
     flags: list[metrics.Flag] = field(default_factory=list)
+    school_steps: list[metrics.StepWeek] = field(default_factory=list)  # the graded return
 
     @property
     def empty(self) -> bool:
@@ -43,6 +45,27 @@ class Progress:
 def period_start(choice: str, *, patient: Patient, today: date) -> date:
     days = PERIODS.get(choice)
     return patient.discharged_on if days is None else today - timedelta(days=days - 1)
+
+
+def _steps(versions: list, today: date) -> tuple:
+    """The graded return of the plan in force today (a later plan may drop or change it)."""
+    plan = plans.plan_on(versions, today)
+    return plan.school_steps if plan else ()
+
+
+def step_this_week(
+    db: Database, patient_id: int, versions: list, *, today: date
+) -> metrics.StepWeek | None:
+    """This week's graded-return step and the school days logged in it so far (Today)."""
+    steps = _steps(versions, today)
+    if not steps:
+        return None
+    rows = db.execute(
+        "SELECT day, school FROM checkins WHERE patient_id = ? AND day >= ? AND day <= ?",
+        [patient_id, week_of(today).isoformat(), today.isoformat()],
+    ).fetchall()
+    days = [(date.fromisoformat(day), mark) for day, mark in rows]
+    return metrics.school_step_week(steps, days, day=today, today=today)
 
 
 def latest_change(db: Database, patient_id: int) -> str:
@@ -131,6 +154,12 @@ def load(
         pain_flat=pain and "pain_mean" in weeks and metrics.pain_has_not_moved(weeks),
         shows_pain=pain,
         shows_mood=mood,
+        school_steps=metrics.school_step_weeks(
+            _steps(versions, today),
+            zip(rows["day"], rows["school"], strict=True),
+            period,
+            today=today,
+        ),
     )
     result.sentences = sentences(result, you=you, today=today)
     if pain and mood:  # flags are for the care team, who see everything

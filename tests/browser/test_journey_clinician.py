@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from companion import db as dbmod
 from companion import programme
 from companion.auth import accounts
-from companion.care import checkins, plans
+from companion.care import checkins, plans, school
 from companion.ops import demo
 from companion.people import enrolment, patients
 from tests.browser import conftest as kit
@@ -246,9 +246,11 @@ def test_a_clinician_reviews_a_new_discharge_records_a_visit_and_files_it(server
 
 def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
     """Edit the care plan as a clinician does: add a coping skill of one's own, rewrite what
-    helps, say what changed, save. The new version holds those edits; the exercises and
-    everything else are carried over. (Typing into the exercise grid, a canvas, is not
-    driven here: plans.apply_table_edits applies its edits, tested in tests/test_plans.py.)"""
+    helps, say what changed, add a school accommodation with its reason rewritten, save. The
+    new version holds those edits; the exercises and everything else are carried over.
+    (Typing into the exercise and graded-return grids, canvases, is not driven here:
+    plans.apply_table_edits applies their edits, tested in tests/test_plans.py, and the steps
+    are cleaned by school.clean_steps, tested in tests/test_school.py.)"""
     running = server[0]
     database = dbmod.connect(running.db_path)
     clinician = accounts.find_user_by_username(database, "dr.rivera")
@@ -279,6 +281,12 @@ def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
     kit.typed(helps, "A warm bath, then a short walk")
     note = page.get_by_role("textbox", name="What changed (optional)")
     kit.typed(note, "More squats; humming for flares")
+    # a school accommodation, with the reason for teachers rewritten (fill, then Tab)
+    kit.choose(page, "School accommodations", "Rest breaks")
+    page.keyboard.press("Escape")
+    reason = page.get_by_role("textbox", name="Reason for teachers: Rest breaks")
+    expect(reason).to_have_value(school.CATALOGUE["rest_breaks"][1], timeout=kit.T)
+    kit.typed(reason, "Five minutes, then back to class")
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.get_by_text("saved", exact=False).first).to_be_visible(timeout=kit.T)
     kit.no_script_errors(page)
@@ -293,6 +301,10 @@ def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
     assert after.what_helps == "A warm bath, then a short walk"
     assert after.warning_signs == before.warning_signs and after.contacts == before.contacts
     assert after.modules == before.modules and after.follow_ups == before.follow_ups
+    assert before.accommodations == () and after.school_steps == before.school_steps
+    assert [(a.key, a.reason) for a in after.accommodations] == [
+        ("rest_breaks", "Five minutes, then back to class")
+    ]
     database.close()
 
 
