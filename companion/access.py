@@ -40,6 +40,9 @@ class Permission(StrEnum):
     MANAGE_FAMILY = "manage_family"  # family codes and the teen's password resets
     RECORD_VISIT = "record_visit"  # follow-up visits and the measures taken there (FDI totals)
     EDIT_POPULATION = "edit_population"  # treatment and population fields for outcomes
+    WRITE_SCHOOL_NOTE = "write_school_note"  # build, keep and share the note for school
+    VIEW_SCHOOL_NOTES = "view_school_notes"  # every note, and when each was shared
+    VIEW_SHARED_SCHOOL_NOTE = "view_shared_school_note"  # a parent: only while it is shared
 
 
 _RULES: dict[Permission, frozenset[Relation]] = {
@@ -54,6 +57,11 @@ _RULES: dict[Permission, frozenset[Relation]] = {
     Permission.MANAGE_FAMILY: frozenset({Relation.CARE_TEAM}),
     Permission.RECORD_VISIT: frozenset({Relation.CARE_TEAM}),
     Permission.EDIT_POPULATION: frozenset({Relation.CARE_TEAM}),
+    Permission.WRITE_SCHOOL_NOTE: frozenset({Relation.OWN}),
+    Permission.VIEW_SCHOOL_NOTES: frozenset({Relation.OWN, Relation.CARE_TEAM}),
+    Permission.VIEW_SHARED_SCHOOL_NOTE: frozenset(
+        {Relation.OWN, Relation.LINKED, Relation.CARE_TEAM}
+    ),
 }
 
 DENIED = "This isn't available to you."
@@ -121,7 +129,20 @@ def can(db: Database, user: User | None, permission: Permission, patient: Patien
     rel = relation(db, user, patient)
     if permission in (Permission.VIEW_PAIN, Permission.VIEW_MOOD) and rel is Relation.LINKED:
         return sharing(db, patient)["pain" if permission is Permission.VIEW_PAIN else "mood"]
+    if permission is Permission.VIEW_SHARED_SCHOOL_NOTE and rel is Relation.LINKED:
+        return school_note_shared(db, patient)
     return rel in _RULES[permission]
+
+
+def school_note_shared(db: Database, patient: Patient) -> bool:
+    """Whether the teen shares a school note with their parents now."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM school_notes WHERE patient_id = ? AND shared_at IS NOT NULL"
+            " AND unshared_at IS NULL LIMIT 1",
+            [patient.id],
+        ).fetchone()
+    )
 
 
 def require(

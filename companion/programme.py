@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "crisis_line": "988",
     "emergency_number": "911",
     "clinic_line": "",
+    "school_contact": "",
     "help_text": "",
     "timezone": "America/New_York",
     "questionnaire_folder": "",
@@ -63,6 +64,7 @@ NAMES = {
     "crisis_line": "crisis line",
     "emergency_number": "emergency number",
     "clinic_line": "clinic line",
+    "school_contact": "line for school nurses",
     "help_text": "help-now text",
     "timezone": "time zone",
     "questionnaire_folder": "questionnaire folder",
@@ -84,6 +86,7 @@ EDITABLE = (
     "crisis_line",
     "emergency_number",
     "clinic_line",
+    "school_contact",
     "help_text",
     "timezone",
     "questionnaire_folder",
@@ -101,6 +104,7 @@ _LIMITS = {
     "crisis_line": 40,
     "emergency_number": 20,
     "clinic_line": 120,
+    "school_contact": 200,
     "help_text": 400,
     "ethnicity_list": 1000,
 }
@@ -255,6 +259,11 @@ def zone(settings: dict) -> ZoneInfo:
 
 def local_now(settings: dict, *, at: datetime | None = None) -> datetime:
     return (at or now()).astimezone(zone(settings))
+
+
+def local_time(settings: dict, stamp_text: str) -> str:
+    """A stored UTC stamp as the programme's local date and time: "3 Dec 2026, 14:05"."""
+    return local_now(settings, at=datetime.fromisoformat(stamp_text)).strftime("%-d %b %Y, %H:%M")
 
 
 def local_today(settings: dict, *, at: datetime | None = None) -> date:

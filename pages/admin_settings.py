@@ -27,6 +27,15 @@ st.text_input(
     help="Shown in Help now, e.g. “Pain clinic 555-0100, weekdays 8 am to 5 pm”.",
 )
 ui.field_error("clinic_line")
+st.text_input(
+    "Line for school nurses (optional)",
+    value=current["school_contact"],
+    max_chars=200,
+    key="school_contact",
+    help="A teen may add it to their school note, e.g. “School nurses can call the pain "
+    "clinic on 555-0100, weekdays 8 am to 5 pm”.",
+)
+ui.field_error("school_contact")
 st.text_area("More help-now text", value=current["help_text"], max_chars=400, key="help_text")
 ui.field_error("help_text")
 zones = programme.timezone_choices()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from companion import ui
+from companion import programme, ui
 from companion.access import Permission
-from companion.care import questionnaires
+from companion.care import questionnaires, school_note
 from companion.identity import Role
 from companion.people import account_admin, family, patients, population
 
@@ -88,6 +88,23 @@ else:
         "“Differ on” marks weeks where the parent's rating and the teen's logs are two "
         "or more steps apart."
     )
+
+st.subheader("School note")
+settings = ui.settings()
+notes = school_note.notes(ui.db(), user, patient.id)
+if not notes:
+    st.write("The teen hasn't made a school note yet.")
+for note in reversed(notes):
+    if note.shared:
+        state = f"shared with parents since {programme.local_time(settings, note.shared_at)}"
+    elif note.unshared_at:
+        state = f"shared, then stopped on {programme.local_time(settings, note.unshared_at)}"
+    else:
+        state = "not shared with parents"
+    with st.expander(
+        f"Note {note.number}, made {programme.local_time(settings, note.made_at)}: {state}"
+    ):
+        ui.school_note_preview(note.content)
 
 st.subheader("For programme outcomes")
 with st.expander(

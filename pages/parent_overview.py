@@ -7,6 +7,7 @@ import streamlit as st
 from companion import access, ui
 from companion.access import Permission
 from companion.auth import accounts
+from companion.care import school_note
 from companion.identity import Role
 from companion.insight import progress
 from companion.people import family
@@ -130,6 +131,30 @@ for tab, teen in zip(tabs, teens, strict=True):
         ui.action_button("Save my check", save_check, key=f"save_check_{patient.id}")
         if ui.done(f"save_check_{patient.id}"):
             st.success("Thanks. Your check is saved for this week.")
+
+        st.subheader("School note")
+        note = (
+            school_note.shared_note(database, user, patient.id)
+            if access.can(database, user, Permission.VIEW_SHARED_SCHOOL_NOTE, patient)
+            else None
+        )
+        if note is None:
+            st.write(f"When {name} shares a note for school with you, you can download it here.")
+        else:
+            st.write(f"{name} shared a note for school with you.")
+            st.download_button(
+                "Download the school note (PDF)",
+                ui.deferred_download(
+                    user,
+                    lambda db, me, pid=patient.id, nid=note.id: school_note.note_pdf(
+                        db, me, pid, nid
+                    ),
+                ),
+                file_name=school_note.filename(note),
+                mime="application/pdf",
+                on_click="ignore",
+                key=f"school_note_{patient.id}",
+            )
 
 with st.expander("Link another teen with a family code"):
     st.text_input("Family code", max_chars=40, key="code")

@@ -29,6 +29,9 @@ if step is not None:
         st.markdown("**Back to school**")
         st.text(f"This week's step: {step.step.target()} ({step.step.text})")
         st.caption(f"This week: {step.week_so_far()}.")
+        st.page_link(
+            "pages/teen_school.py", label="Make a note for school", icon=":material/school:"
+        )
 
 days = checkins.allowed_days(patient, today)
 day = st.selectbox(

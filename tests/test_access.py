@@ -18,9 +18,13 @@ EXPECTED = {
         Permission.WRITE_CHECKIN,
         Permission.VIEW_PLAN,
         Permission.UPDATE_GOALS,
+        Permission.WRITE_SCHOOL_NOTE,
+        Permission.VIEW_SCHOOL_NOTES,
+        Permission.VIEW_SHARED_SCHOOL_NOTE,
     },
+    # a linked parent reads the school note only while the teen shares one (none here)
     Relation.LINKED: {Permission.VIEW_FUNCTION, Permission.VIEW_PLAN},
-    Relation.CARE_TEAM: ALL - {Permission.WRITE_CHECKIN},
+    Relation.CARE_TEAM: ALL - {Permission.WRITE_CHECKIN, Permission.WRITE_SCHOOL_NOTE},
     Relation.NONE: set(),
 }
 

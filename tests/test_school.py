@@ -192,3 +192,118 @@ def test_today_and_my_progress_show_this_weeks_step_and_what_was_logged(world, d
     assert "This week: 1 full day so far." in page
     page = texts(app(user, db, page="pages/teen_progress.py"))
     assert f"Week of {school.week_of(today):%-d %b}: 5 part days (Half days) — 1 full day" in page
+
+
+# --- the school note ----------------------------------------------------------------------
+
+
+def _note_world(world, db):
+    """Maya's plan with two accommodations and a step; a day with pain 6 and a full day."""
+    from companion.care import checkins
+    from companion.programme import get_settings, local_today
+
+    teen, user = world.teens[0], world.teen_users[0]
+    today = local_today(get_settings(db))
+    world.plan(
+        db,
+        teen,
+        accommodations=[{"key": "rest_breaks"}, {"key": "lift_pass"}],
+        school_steps=[
+            {"starts_on": teen.discharged_on, "text": "Half days", "full_days": 0, "part_days": 5}
+        ],
+    )
+    checkins.save_checkin(
+        db, user, teen.id, day=today, today=today, values={"school": "full", "pain": 6, "mood": 4}
+    )
+    return teen, user, today
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+def test_a_note_holds_only_what_the_teen_chose(world, db):
+    from companion.care import school_note
+    from companion.programme import get_settings
+
+    teen, user, today = _note_world(world, db)
+    settings = {**get_settings(db), "school_contact": "Nurses: call 555-0100."}
+    bare = school_note.compose(db, user, teen.id, accommodations=[], today=today, settings=settings)
+    assert bare["accommodations"] == [] and bare["helps"] == ""
+    assert not {"pain", "mood", "attendance", "step", "contact", "us_504"} & set(bare)
+    chosen = school_note.compose(
+        db,
+        user,
+        teen.id,
+        accommodations=["lift_pass"],
+        helps="Stretching for a minute",
+        include={"step": True, "contact": True, "us_504": True},
+        today=today,
+        settings=settings,
+    )
+    text = _pdf_text(school_note.to_pdf(chosen))
+    assert "A lift or elevator pass" in text and "Rest breaks" not in text
+    assert "Stretching for a minute" in text and "Half days: 5 part days a week" in text
+    assert "Nurses: call 555-0100." in text and "504 plan" in text and "US term" in text
+    assert "My pain" not in text and "0 to 10" not in text  # no pain figure unless ticked
+    assert "My mood" not in text and "1 to 5" not in text
+    with_pain = school_note.compose(
+        db,
+        user,
+        teen.id,
+        accommodations=[],
+        include={"pain": True},
+        today=today,
+        settings=settings,
+    )
+    assert with_pain["pain"].startswith("6 on a scale of 0 to 10")
+    with pytest.raises(InvalidInput):  # not in the plan
+        school_note.compose(
+            db, user, teen.id, accommodations=["second_books"], today=today, settings=settings
+        )
+
+
+def test_parents_get_a_note_only_while_the_teen_shares_it_and_the_care_team_sees_when(world, db):
+    from companion import access
+    from companion.access import Permission
+    from companion.care import school_note
+    from companion.errors import AccessDenied
+    from companion.programme import get_settings
+
+    teen, user, today = _note_world(world, db)
+    content = school_note.compose(
+        db, user, teen.id, accommodations=["rest_breaks"], today=today, settings=get_settings(db)
+    )
+    first = school_note.make(db, user, teen.id, content)
+    second = school_note.make(db, user, teen.id, content)
+    assert (first.number, second.number) == (1, 2)
+    parent = world.parent_a
+    assert not access.can(db, parent, Permission.VIEW_SHARED_SCHOOL_NOTE, teen)
+    with pytest.raises(AccessDenied):
+        school_note.note_pdf(db, parent, teen.id, second.id)
+    school_note.share(db, user, teen.id, second.id, on=True)
+    assert school_note.shared_note(db, parent, teen.id).id == second.id
+    assert "Rest breaks" in _pdf_text(school_note.note_pdf(db, parent, teen.id, second.id))
+    with pytest.raises(InvalidInput):  # only the shared one
+        school_note.note_pdf(db, parent, teen.id, first.id)
+    for outsider in (world.parent_b, world.clinician_b, world.teen_users[1], world.admin, None):
+        with pytest.raises(AccessDenied):
+            school_note.note_pdf(db, outsider, teen.id, second.id)
+        with pytest.raises(AccessDenied):
+            school_note.notes(db, outsider, teen.id)
+    with pytest.raises(AccessDenied):  # the parent never sees the list, nor writes
+        school_note.notes(db, parent, teen.id)
+    with pytest.raises(AccessDenied):
+        school_note.share(db, parent, teen.id, second.id, on=False)
+    seen = school_note.notes(db, world.clinician_a, teen.id)
+    assert [(n.number, n.shared) for n in seen] == [(1, False), (2, True)]
+    school_note.share(db, user, teen.id, second.id, on=False)
+    assert school_note.shared_note(db, user, teen.id) is None
+    assert not access.can(db, parent, Permission.VIEW_SHARED_SCHOOL_NOTE, teen)
+    assert school_note.notes(db, world.clinician_a, teen.id)[1].unshared_at is not None

@@ -68,6 +68,7 @@ from companion.ui.widgets import (
     passphrase_suggestion,
     plain_label,
     quick_links,
+    school_note_preview,
     show_code,
     sidebar,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "require_own_patient",
     "require_patient",
     "require_user",
+    "school_note_preview",
     "run_action",
     "session_token",
     "settings",

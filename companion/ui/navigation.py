@@ -41,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
     _p("pages/teen_progress.py", "My progress", ":material/insights:", T),
     _p("pages/teen_goals.py", "Goals", ":material/flag:", T),
     _p("pages/teen_setback.py", "Setback plan", ":material/healing:", T),
+    _p("pages/teen_school.py", "School note", ":material/school:", T),
     _p("pages/teen_settings.py", "Settings", ":material/tune:", T),
     _p("pages/menu.py", "All pages", ":material/apps:", T),
     _p("pages/parent_overview.py", "Overview", ":material/family_restroom:", P),

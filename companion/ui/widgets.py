@@ -9,6 +9,7 @@ import streamlit as st
 
 from companion import audit, programme
 from companion.auth import passwords
+from companion.care import school_note
 from companion.identity import User
 from companion.people.patients import Patient
 from companion.ui.forms import sign_out_form
@@ -123,3 +124,15 @@ def audit_period_view(user: User, patient: Patient, what: str, start, end) -> No
     if key not in seen:
         audit.record(db(), user, f"view:{what}", patient_id=patient.id, detail=f"{start}..{end}")
         seen.add(key)
+
+
+def school_note_preview(content: dict) -> None:
+    """A school note as its PDF says it, line by line (the teen's words as plain text)."""
+    with st.container(border=True):
+        for kind, text in school_note.lines(content):
+            if kind in ("title", "heading", "item"):
+                st.markdown(f"**{esc(text)}**")
+            elif kind == "small":
+                st.caption(esc(text))
+            else:
+                st.text(text)
