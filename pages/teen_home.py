@@ -21,14 +21,15 @@ if patient is None:
 patient = ui.require_patient(user, Permission.WRITE_CHECKIN, patient.id)
 database = ui.db()
 st.page_link("pages/help.py", label="Help now", icon=":material/emergency:")
-step = progress.step_this_week(
-    database, patient.id, plans.list_versions(database, patient.id), today=today
-)
-if step is not None:
+versions = plans.list_versions(database, patient.id)
+step = progress.step_this_week(database, patient.id, versions, today=today)
+in_force = plans.plan_on(versions, today)
+if step is not None or (in_force and in_force.accommodations):
     with st.container(border=True):
         st.markdown("**Back to school**")
-        st.text(f"This week's step: {step.step.target()} ({step.step.text})")
-        st.caption(f"This week: {step.week_so_far()}.")
+        if step is not None:
+            st.text(f"This week's step: {step.step.target()} ({step.step.text})")
+            st.caption(f"This week: {step.week_so_far()}.")
         st.page_link(
             "pages/teen_school.py", label="Make a note for school", icon=":material/school:"
         )
@@ -41,7 +42,6 @@ day = st.selectbox(
     key="checkin_day",
 )
 ui.field_error("day")
-versions = plans.list_versions(database, patient.id)
 plan = plans.plan_on(versions, day)
 saved = checkins.find_checkin(database, patient.id, day)
 # A new day starts empty: nothing is copied from another day, and what is left untouched is
@@ -66,7 +66,7 @@ else:
 st.info(access.who_reads_checkins(database, patient), icon=":material/visibility:")
 
 # a questionnaire that is due appears as a card above the form
-current_plan = plans.plan_on(versions, today)
+current_plan = in_force
 found, _problems = questionnaires.load_all(settings.get("questionnaire_folder") or None)
 for qid in current_plan.questionnaires if current_plan else ():
     q = found.get(qid)

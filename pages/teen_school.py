@@ -15,59 +15,63 @@ patient = ui.require_own_patient(user, Permission.WRITE_SCHOOL_NOTE)
 database = ui.db()
 settings = ui.settings()
 today = ui.today()
-st.write(
-    "Make a one-page note for your teachers or school nurse. You choose what goes in it: "
-    "nothing is included until you tick it. Your care team can see the notes you make."
-)
-plan = plans.current_plan(database, patient.id, today)
-offered = list(plan.accommodations) if plan else []
-
-st.subheader("What helps me at school")
-if not offered:
-    st.info(
-        "Your care team hasn't added school supports to your plan yet. You can still write "
-        "your own lines below, and ask about supports at your next visit."
+# what the teen chooses; printing the page prints the preview alone (house.css)
+with st.container(key="note_form"):
+    st.write(
+        "Make a one-page note for your teachers or school nurse. You choose what goes in it: "
+        "nothing is included until you tick it. Your care team can see the notes you make."
     )
-chosen = [
-    a.key
-    for a in offered
-    if st.checkbox(a.label, value=False, key=f"note_acc_{a.key}", help=a.reason)
-]
-ui.field_error("accommodations")
+    plan = plans.current_plan(database, patient.id, today)
+    offered = list(plan.accommodations) if plan else []
 
-st.subheader("In my own words")
-st.text_area(
-    "What helps me (optional)",
-    max_chars=school_note.MAX_WORDS,
-    key="note_helps",
-    placeholder="Stretching for a minute when I've been sitting a long time.",
-)
-ui.field_error("helps")
-st.text_area(
-    "What I'd like teachers to know (optional)",
-    max_chars=school_note.MAX_WORDS,
-    key="note_teachers",
-    placeholder="I might look fine even when it hurts. I still want to take part.",
-)
-ui.field_error("teachers")
+    st.subheader("Supports from my plan")
+    if not offered:
+        st.info(
+            "Your care team hasn't added school supports to your plan yet. You can still write "
+            "your own lines below, and ask about supports at your next visit."
+        )
+    chosen = [
+        a.key
+        for a in offered
+        if st.checkbox(a.label, value=False, key=f"note_acc_{a.key}", help=a.reason)
+    ]
+    ui.field_error("accommodations")
 
-st.subheader("Also include")
-choices = {}
-if plan and plan.school_steps:
-    choices["step"] = st.checkbox("This week's step of my return to school", key="note_step")
-choices["attendance"] = st.checkbox(
-    f"My attendance over the last {school_note.ATTENDANCE_WEEKS} weeks", key="note_attendance"
-)
-choices["pain"] = st.checkbox("My pain over the last 2 weeks", key="note_pain")
-choices["mood"] = st.checkbox("My mood over the last 2 weeks", key="note_mood")
-if settings.get("school_contact"):
-    choices["contact"] = st.checkbox("My care team's line for the school nurse", key="note_contact")
-choices["us_504"] = st.checkbox(
-    "A line about 504 plans (US schools only)",
-    key="note_504",
-    help="In the US, school supports can be written into a 504 plan.",
-)
-ui.field_error("include")
+    st.subheader("In my own words")
+    st.text_area(
+        "What helps me (optional)",
+        max_chars=school_note.MAX_WORDS,
+        key="note_helps",
+        placeholder="Stretching for a minute when I've been sitting a long time.",
+    )
+    ui.field_error("helps")
+    st.text_area(
+        "What I'd like teachers to know (optional)",
+        max_chars=school_note.MAX_WORDS,
+        key="note_teachers",
+        placeholder="I might look fine even when it hurts. I still want to take part.",
+    )
+    ui.field_error("teachers")
+
+    st.subheader("Also include")
+    choices = {}
+    if plan and plan.school_steps:
+        choices["step"] = st.checkbox("This week's step of my return to school", key="note_step")
+    choices["attendance"] = st.checkbox(
+        f"My attendance over the last {school_note.ATTENDANCE_WEEKS} weeks", key="note_attendance"
+    )
+    choices["pain"] = st.checkbox("My pain over the last 2 weeks", key="note_pain")
+    choices["mood"] = st.checkbox("My mood over the last 2 weeks", key="note_mood")
+    if settings.get("school_contact"):
+        choices["contact"] = st.checkbox(
+            "My care team's line for the school nurse", key="note_contact"
+        )
+    choices["us_504"] = st.checkbox(
+        "A line about 504 plans (US schools only)",
+        key="note_504",
+        help="In the US, school supports can be written into a 504 plan.",
+    )
+    ui.field_error("include")
 
 
 def compose() -> dict:
@@ -97,47 +101,50 @@ except InvalidInput as problem:  # a choice the check refuses: say why, keep wha
 if preview is not None:
     ui.school_note_preview(preview)
 
-ui.action_button("Make my note", make, key="make_note")
-if made := ui.done("make_note"):
-    st.success(f"Note {made.number} is ready. Download it below.")
-ui.form_error()
+with st.container(key="note_actions"):
+    ui.action_button("Make my note", make, key="make_note")
+    if made := ui.done("make_note"):
+        st.success(f"Note {made.number} is ready. Download it below.")
+    ui.form_error()
 
-notes = school_note.notes(database, user, patient.id)
-if notes:
-    latest = notes[-1]
-    st.subheader("My notes")
-    st.download_button(
-        f"Download note {latest.number} (PDF)",
-        ui.deferred_download(
-            user, lambda db, me: school_note.note_pdf(db, me, patient.id, latest.id)
-        ),
-        file_name=school_note.filename(latest),
-        mime="application/pdf",
-        on_click="ignore",
-        key="download_note",
-    )
-    shared = next((n for n in notes if n.shared), None)
-    if shared is None:
-        st.caption("Your parents can't see your notes. Share one if you'd like them to.")
-        ui.action_button(
-            f"Share note {latest.number} with my parents",
-            lambda: school_note.share(database, user, patient.id, latest.id, on=True) or True,
-            key="share_note",
-            primary=False,
+    notes = school_note.notes(database, user, patient.id)
+    if notes:
+        latest = notes[-1]
+        st.subheader("My notes")
+        st.download_button(
+            f"Download note {latest.number} (PDF)",
+            ui.deferred_download(
+                user, lambda db, me: school_note.note_pdf(db, me, patient.id, latest.id)
+            ),
+            file_name=school_note.filename(latest),
+            mime="application/pdf",
+            on_click="ignore",
+            key="download_note",
         )
-    else:
-        st.caption(f"Your parents can download note {shared.number}.")
-        if shared.id != latest.id:
+        shared = next((n for n in notes if n.shared), None)
+        if shared is None:
+            st.caption("Your parents can't see your notes. Share one if you'd like them to.")
             ui.action_button(
-                f"Share note {latest.number} instead",
+                f"Share note {latest.number} with my parents",
                 lambda: school_note.share(database, user, patient.id, latest.id, on=True) or True,
                 key="share_note",
                 primary=False,
             )
-        ui.action_button(
-            "Stop sharing with my parents",
-            lambda: school_note.share(database, user, patient.id, shared.id, on=False) or True,
-            key="unshare_note",
-            primary=False,
-        )
-    ui.field_error("share")
+        else:
+            st.caption(f"Your parents can download note {shared.number}.")
+            if shared.id != latest.id:
+                ui.action_button(
+                    f"Share note {latest.number} instead",
+                    lambda: (
+                        school_note.share(database, user, patient.id, latest.id, on=True) or True
+                    ),
+                    key="share_note",
+                    primary=False,
+                )
+            ui.action_button(
+                "Stop sharing with my parents",
+                lambda: school_note.share(database, user, patient.id, shared.id, on=False) or True,
+                key="unshare_note",
+                primary=False,
+            )
+        ui.field_error("share")

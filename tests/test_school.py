@@ -307,3 +307,31 @@ def test_parents_get_a_note_only_while_the_teen_shares_it_and_the_care_team_sees
     assert school_note.shared_note(db, user, teen.id) is None
     assert not access.can(db, parent, Permission.VIEW_SHARED_SCHOOL_NOTE, teen)
     assert school_note.notes(db, world.clinician_a, teen.id)[1].unshared_at is not None
+
+
+def test_the_pages_make_share_and_show_the_note_to_each_person(world, db):
+    from companion.care import school_note
+    from tests.apptest import app, texts
+
+    teen, user, _today = _note_world(world, db)
+    at = app(user, db, page="pages/teen_school.py")
+    assert not at.exception, at.exception
+    assert [c.value for c in at.checkbox] == [False] * len(at.checkbox)  # nothing ticked
+    at.checkbox(key="note_acc_lift_pass").check().run()
+    at.text_area(key="note_teachers").input("I still want to take part.").run()
+    assert "A lift or elevator pass" in texts(at) and "I still want to take part." in texts(at)
+    at.button(key="make_note").click().run()
+    assert "Note 1 is ready" in texts(at)
+    (note,) = school_note.notes(db, user, teen.id)
+    assert [a["label"] for a in note.content["accommodations"]] == ["A lift or elevator pass"]
+    assert note.content["teachers"] == "I still want to take part."
+    parent_page = texts(app(world.parent_a, db, page="pages/parent_overview.py"))
+    assert "When Maya shares a note for school with you" in parent_page
+    at.button(key="share_note").click().run()
+    assert "Your parents can download note 1." in texts(at)
+    parent = app(world.parent_a, db, page="pages/parent_overview.py")
+    assert "Maya shared a note for school with you." in texts(parent)
+    seen = app(world.clinician_a, db, page="pages/clinician_patient.py", patient=teen.id)
+    (label,) = [e.label for e in seen.expander if e.label.startswith("Note ")]
+    assert label.startswith("Note 1, made") and "shared with parents since" in label
+    assert "I still want to take part." in texts(seen)

@@ -171,7 +171,7 @@ def lines(content: dict) -> list[tuple[str, str]]:
     if content.get("teachers"):
         out += [("heading", "What I'd like teachers to know"), ("text", content["teachers"])]
     if content["accommodations"]:
-        out.append(("heading", "What helps me at school"))
+        out.append(("heading", "What the school can do to help"))
         for a in content["accommodations"]:
             out += [("item", a["label"]), ("reason", a["reason"])]
     if content.get("us_504"):
