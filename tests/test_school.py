@@ -1,6 +1,7 @@
 """Back to school in the care plan: accommodations, the graded return and its weekly target
 (hand-computed weeks), and what the plan editor says changed."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -335,3 +336,27 @@ def test_the_pages_make_share_and_show_the_note_to_each_person(world, db):
     (label,) = [e.label for e in seen.expander if e.label.startswith("Note ")]
     assert label.startswith("Note 1, made") and "shared with parents since" in label
     assert "I still want to take part." in texts(seen)
+
+
+def test_the_teens_data_download_holds_her_notes_and_deleting_her_record_removes_them(world, db):
+    import io
+    import zipfile
+
+    from companion.care import school_note
+    from companion.people import data_rights
+    from companion.programme import get_settings
+
+    teen, user, today = _note_world(world, db)
+    content = school_note.compose(
+        db, user, teen.id, accommodations=["rest_breaks"], today=today, settings=get_settings(db)
+    )
+    school_note.make(db, user, teen.id, content)
+    with zipfile.ZipFile(io.BytesIO(data_rights.export_zip(db, user, today=today))) as z:
+        data = json.loads(z.read("data.json"))
+        readme = z.read("README.txt").decode()
+    (kept,) = data["school_notes"]
+    assert kept["number"] == 1 and json.loads(kept["content"]) == content
+    assert "school_notes.csv" in readme
+    assert json.loads(data["plan_versions"][0]["accommodations"])[0]["key"] == "rest_breaks"
+    data_rights.delete_patient(db, world.admin, teen.id, teen.username)
+    assert db.execute("SELECT COUNT(*) FROM school_notes").fetchone()[0] == 0

@@ -126,10 +126,10 @@ TEEN_TABLES = (
     ),
     Table(
         "plan_versions",
-        "Every version of your care plan: start date, setback plan, modules, questionnaires "
-        "and follow-up dates.",
+        "Every version of your care plan: start date, setback plan, modules, questionnaires, "
+        "follow-up dates, school accommodations and the steps of your return to school.",
         "SELECT id, episode_id, starts_on, warning_signs, what_helps, contacts, modules,"
-        " questionnaires, follow_ups, created_at FROM plan_versions"
+        " questionnaires, follow_ups, accommodations, school_steps, created_at FROM plan_versions"
         " WHERE patient_id = :patient ORDER BY starts_on, id",
     ),
     Table(
@@ -145,6 +145,13 @@ TEEN_TABLES = (
         "SELECT s.version_id, s.skill FROM plan_coping_skills s"
         " JOIN plan_versions v ON v.id = s.version_id WHERE v.patient_id = :patient"
         " ORDER BY s.version_id, s.position",
+    ),
+    Table(
+        "school_notes",
+        "Each note for school you made, exactly as made (content), and when you shared it with "
+        "your parents or stopped (UTC).",
+        "SELECT number, made_at, content, shared_at, unshared_at FROM school_notes"
+        " WHERE patient_id = :patient ORDER BY number",
     ),
     Table(
         "goals",

@@ -88,6 +88,7 @@ def test_a_first_check_in_saves_only_what_the_teen_entered(teen_server, phone):
     _choose(phone, "Mood", checkins.MOODS[2])
     note = phone.get_by_role("textbox", name="Note (for you and your care team)")
     kit.typed(note, "Tired after the bus.")
+    kit.settled(phone)  # the Tab's run redraws the form: tap Save once it is still
     phone.get_by_role("button", name="Save").click()
     when = yesterday.strftime("%A %-d %B")
     expect(phone.get_by_text(f"Check-in saved for {when}")).to_be_visible(timeout=kit.T)
