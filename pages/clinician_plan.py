@@ -136,33 +136,40 @@ st.data_editor(
     key=f"own_accommodations_{patient.id}",
 )
 ui.field_error("accommodations")
-STEP_COLUMNS = ["starts_on", "text", "full_days", "part_days"]
-step_rows = [
-    {"starts_on": s.starts_on, "text": s.text, "full_days": s.full_days, "part_days": s.part_days}
-    for s in (current.school_steps if current else ())
-]
+saved_steps = list(current.school_steps) if current else []
 st.caption(
-    "Graded return, if the teen is not yet at full days: one row per step. A step counts "
-    "from the week its date falls in; the week's target is in full and part days."
+    "Graded return, if the teen is not yet at full days: one step per row, from the week its "
+    "date falls in; the week's target is in full and part days. Fill in the empty step to "
+    "add one, clear a step's words to remove it."
 )
-st.data_editor(
-    pd.DataFrame(step_rows, columns=STEP_COLUMNS).astype(
-        {"starts_on": "object", "text": "object", "full_days": "Int64", "part_days": "Int64"}
-    ),
-    num_rows="dynamic",
-    hide_index=True,
-    column_config={
-        "starts_on": st.column_config.DateColumn("From", format="YYYY-MM-DD", required=True),
-        "text": st.column_config.TextColumn("Step", max_chars=120, required=True),
-        "full_days": st.column_config.NumberColumn(
-            "Full days a week", min_value=0, max_value=7, step=1, default=0
-        ),
-        "part_days": st.column_config.NumberColumn(
-            "Part days a week", min_value=0, max_value=7, step=1, default=0
-        ),
-    },
-    key=f"school_steps_{patient.id}",
-)
+for n, step in enumerate([*saved_steps, None], start=1):
+    with st.container(border=True):
+        cols = st.columns([2, 3])
+        cols[0].date_input(
+            f"Step {n} from",
+            value=step.starts_on if step else None,
+            min_value=patient.discharged_on,
+            max_value=patient.discharged_on + school.STEP_HORIZON,
+            key=f"step_from_{n}_{patient.id}",
+            format="YYYY-MM-DD",
+        )
+        cols[1].text_input(
+            f"Step {n}",
+            value=step.text if step else "",
+            max_chars=120,
+            key=f"step_text_{n}_{patient.id}",
+            placeholder="Half days, every school day",
+        )
+        cols = st.columns(2)
+        for col, what in zip(cols, ("full", "part"), strict=True):
+            col.number_input(
+                f"Step {n}: {what} days a week",
+                min_value=0,
+                max_value=7,
+                step=1,
+                value=getattr(step, f"{what}_days") if step else None,
+                key=f"step_{what}_{n}_{patient.id}",
+            )
 ui.field_error("school_steps")
 
 st.multiselect(
@@ -222,7 +229,17 @@ def save():
         {"key": key, "reason": ui.value(f"reason_{key}_{patient.id}", "")}
         for key in ui.value(f"accommodations_{patient.id}") or []
     ] + [{"key": k, **row} for k, row in zip(school.own_keys(len(own)), own, strict=True)]
-    steps = plans.apply_table_edits(step_rows, ui.value(f"school_steps_{patient.id}") or {})
+    steps = [
+        {
+            "starts_on": ui.value(f"step_from_{n}_{patient.id}"),
+            "text": ui.value(f"step_text_{n}_{patient.id}", ""),
+            "full_days": ui.value(f"step_full_{n}_{patient.id}"),
+            "part_days": ui.value(f"step_part_{n}_{patient.id}"),
+        }
+        for n in range(1, len(saved_steps) + 2)
+        if (ui.value(f"step_text_{n}_{patient.id}") or "").strip()
+        or n > len(saved_steps)  # the empty row: school.clean_steps skips it if untouched
+    ]
     return plans.save_plan(
         database,
         user,

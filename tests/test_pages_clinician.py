@@ -174,3 +174,38 @@ def test_the_plan_editor_saves_school_accommodations_with_reasons_and_says_what_
         "School accommodation removed: A lift or elevator pass",
         "First plan",
     ]
+
+
+def test_the_plan_editor_adds_changes_and_removes_graded_return_steps(world, db):
+    from datetime import timedelta
+
+    teen = world.teens[0]
+    start = teen.discharged_on + timedelta(days=7)
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    assert at.text_input(key=f"step_text_1_{teen.id}").label == "Step 1"
+    at.date_input(key=f"step_from_1_{teen.id}").set_value(start)
+    at.text_input(key=f"step_text_1_{teen.id}").input("Half days")
+    at.number_input(key=f"step_part_1_{teen.id}").set_value(5)
+    at.button(key="save_plan").click().run()
+    assert not at.exception, at.exception
+    (first,) = plans.list_versions(db, teen.id)
+    assert first.school_steps == (school.SchoolStep(start, "Half days", 0, 5),)
+    # the saved step shows, with an empty one under it; only the date was given: refused
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    assert at.text_input(key=f"step_text_1_{teen.id}").value == "Half days"
+    at.date_input(key=f"step_from_2_{teen.id}").set_value(start + timedelta(days=14))
+    at.button(key="save_plan").click().run()
+    assert any("say what the step is" in e.value for e in at.error)
+    assert len(plans.list_versions(db, teen.id)) == 1
+    at.text_input(key=f"step_text_2_{teen.id}").input("Full days")
+    at.number_input(key=f"step_full_2_{teen.id}").set_value(5)
+    at.button(key="save_plan").click().run()
+    assert [s.text for s in plans.list_versions(db, teen.id)[-1].school_steps] == [
+        "Half days",
+        "Full days",
+    ]
+    # clearing a step's words removes it
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.text_input(key=f"step_text_1_{teen.id}").input("")
+    at.button(key="save_plan").click().run()
+    assert [s.text for s in plans.list_versions(db, teen.id)[-1].school_steps] == ["Full days"]

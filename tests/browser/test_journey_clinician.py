@@ -248,9 +248,8 @@ def test_a_clinician_edits_a_plan_and_saves_a_new_version(server, desktop):
     """Edit the care plan as a clinician does: add a coping skill of one's own, rewrite what
     helps, say what changed, add a school accommodation with its reason rewritten, save. The
     new version holds those edits; the exercises and everything else are carried over.
-    (Typing into the exercise and graded-return grids, canvases, is not driven here:
-    plans.apply_table_edits applies their edits, tested in tests/test_plans.py, and the steps
-    are cleaned by school.clean_steps, tested in tests/test_school.py.)"""
+    (Typing into the exercise grid, a canvas, is not driven here: plans.apply_table_edits
+    applies its edits, tested in tests/test_plans.py.)"""
     running = server[0]
     database = dbmod.connect(running.db_path)
     clinician = accounts.find_user_by_username(database, "dr.rivera")
