@@ -123,18 +123,22 @@ for key in picked:
         max_chars=300,
         key=f"reason_{key}_{patient.id}",
     )
-OWN_COLUMNS = ["label", "reason"]
-own_rows = [{"label": a.label, "reason": a.reason} for a in chosen_now.values() if a.own]
-st.data_editor(
-    pd.DataFrame(own_rows, columns=OWN_COLUMNS).astype("object"),
-    num_rows="dynamic",
-    hide_index=True,
-    column_config={
-        "label": st.column_config.TextColumn("Accommodation of your own", max_chars=100),
-        "reason": st.column_config.TextColumn("Reason for teachers", max_chars=300),
-    },
-    key=f"own_accommodations_{patient.id}",
-)
+own_saved = [a for a in chosen_now.values() if a.own]
+for n, own in enumerate([*own_saved, None], start=1):
+    cols = st.columns(2)
+    cols[0].text_input(
+        f"Accommodation of your own {n}",
+        value=own.label if own else "",
+        max_chars=100,
+        key=f"own_label_{n}_{patient.id}",
+        placeholder="Sit near the door",
+    )
+    cols[1].text_input(
+        f"Reason for teachers {n}",
+        value=own.reason if own else "",
+        max_chars=300,
+        key=f"own_reason_{n}_{patient.id}",
+    )
 ui.field_error("accommodations")
 saved_steps = list(current.school_steps) if current else []
 st.caption(
@@ -224,7 +228,13 @@ def save():
         ui.value(f"exercises_{patient.id}") or {},
     )
     lines = (ui.value(f"follow_ups_{patient.id}") or "").split()
-    own = plans.apply_table_edits(own_rows, ui.value(f"own_accommodations_{patient.id}") or {})
+    own = [
+        {
+            "label": ui.value(f"own_label_{n}_{patient.id}", ""),
+            "reason": ui.value(f"own_reason_{n}_{patient.id}", ""),
+        }
+        for n in range(1, len(own_saved) + 2)
+    ]
     supports = [
         {"key": key, "reason": ui.value(f"reason_{key}_{patient.id}", "")}
         for key in ui.value(f"accommodations_{patient.id}") or []

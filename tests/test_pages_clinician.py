@@ -209,3 +209,21 @@ def test_the_plan_editor_adds_changes_and_removes_graded_return_steps(world, db)
     at.text_input(key=f"step_text_1_{teen.id}").input("")
     at.button(key="save_plan").click().run()
     assert [s.text for s in plans.list_versions(db, teen.id)[-1].school_steps] == ["Full days"]
+
+
+def test_the_plan_editor_keeps_accommodations_of_the_care_teams_own(world, db):
+    teen = world.teens[0]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    at.text_input(key=f"own_reason_1_{teen.id}").input("I can step out quietly.")
+    at.button(key="save_plan").click().run()
+    assert any("name each accommodation" in e.value for e in at.error)  # a reason, no name
+    assert plans.list_versions(db, teen.id) == []
+    at.text_input(key=f"own_label_1_{teen.id}").input("Sit near the door")
+    at.button(key="save_plan").click().run()
+    (saved,) = plans.list_versions(db, teen.id)
+    assert [(a.key, a.label, a.reason) for a in saved.accommodations] == [
+        ("own-1", "Sit near the door", "I can step out quietly.")
+    ]
+    at = app(world.clinician_a, db, page="pages/clinician_plan.py", patient=teen.id)
+    assert at.text_input(key=f"own_label_1_{teen.id}").value == "Sit near the door"
+    assert at.text_input(key=f"own_label_2_{teen.id}").value == ""  # room for one more

@@ -98,7 +98,10 @@ class SchoolStep:
 def clean_accommodations(rows: list) -> list[Accommodation]:
     """The care team's choice: ``[{"key", "label"?, "reason"?}]``. A catalogue key keeps its
     label; an empty reason takes the catalogue's. Their own need a label and a reason."""
-    if not isinstance(rows, list | tuple) or len(rows) > len(CATALOGUE) + MAX_OWN:
+    if not isinstance(rows, list | tuple):
+        raise InvalidInput("accommodations", "Please choose accommodations from the list.")
+    rows = [r for r in rows if not _empty_own(r)]  # an empty row of the form: nothing written
+    if len(rows) > len(CATALOGUE) + MAX_OWN:
         raise InvalidInput("accommodations", "That is more accommodations than a plan holds.")
     cleaned: list[Accommodation] = []
     own = 0
@@ -116,7 +119,7 @@ def clean_accommodations(rows: list) -> list[Accommodation]:
         own += 1
         label = clean_text(row.get("label"), "accommodations", max_length=100, required=False)
         if not label:
-            continue  # an empty row of the table: nothing was written there
+            raise InvalidInput("accommodations", "Please name each accommodation of your own.")
         if not reason:
             raise InvalidInput(
                 "accommodations", f"“{label}”: please add a short reason for teachers."
@@ -129,6 +132,16 @@ def clean_accommodations(rows: list) -> list[Accommodation]:
     if len(set(keys)) != len(keys) or len(set(labels)) != len(labels):
         raise InvalidInput("accommodations", "Each accommodation needs its own name.")
     return cleaned
+
+
+def _empty_own(row: object) -> bool:
+    return (
+        isinstance(row, dict)
+        and isinstance(row.get("key"), str)
+        and row["key"].startswith(OWN_PREFIX)
+        and not str(row.get("label") or "").strip()
+        and not str(row.get("reason") or "").strip()
+    )
 
 
 def own_keys(count: int) -> list[str]:
