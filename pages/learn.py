@@ -7,10 +7,15 @@ from companion import ui
 from companion.identity import Role
 from companion.library import articles
 
-user = ui.require_user(Role.TEEN, Role.PARENT, Role.CLINICIAN, Role.ADMIN)
-library = ui.library()
+# Signed out, a visitor (a family not enrolled yet, a teacher, a referring doctor) reads the
+# articles marked public, and nothing about anyone; signed in, everyone reads every article.
+visitor = ui.current_user() is None
+user = None if visitor else ui.require_user(Role.TEEN, Role.PARENT, Role.CLINICIAN, Role.ADMIN)
+library = ui.library().public() if visitor else ui.library()
 database = ui.db()
-read = articles.read_slugs(database, user)
+read = set() if visitor else articles.read_slugs(database, user)
+if visitor:
+    ui.form_error()  # e.g. signed out in another tab: the tap on "I've read this" did nothing
 
 
 def open_article(slug: str | None) -> None:
@@ -56,20 +61,23 @@ if article is not None:
         else:
             mark = "1." if block.kind == "numbers" else "-"
             st.markdown("\n".join(f"{mark} {ui.esc(item)}" for item in block.items))
-    st.toggle(
-        "I've read this",
-        value=article.slug in read,
-        key=f"read_{article.slug}",
-        on_change=ui.run_action,  # re-checks the session when the tap arrives
-        args=(
-            f"read_{article.slug}",
-            lambda: articles.mark_read(
-                ui.db(), user, article.slug, read=bool(ui.value(f"read_{article.slug}"))
+    if visitor:
+        st.page_link("pages/signin.py", label="Sign in", icon=":material/login:")
+    else:
+        st.toggle(
+            "I've read this",
+            value=article.slug in read,
+            key=f"read_{article.slug}",
+            on_change=ui.run_action,  # re-checks the session when the tap arrives
+            args=(
+                f"read_{article.slug}",
+                lambda: articles.mark_read(
+                    ui.db(), user, article.slug, read=bool(ui.value(f"read_{article.slug}"))
+                ),
+                ui.drawn_for(),
             ),
-            ui.drawn_for(),
-        ),
-    )
-    ui.form_error()
+        )
+        ui.form_error()
     ui.field_error("article")
     related = [library.articles[s] for s in article.links if s in library.articles]
     if related:
@@ -98,8 +106,14 @@ if not library.articles:
     st.info("There are no articles yet. Your programme can add some.")
     st.stop()
 
+if visitor:
+    st.write(
+        "Short articles about pain rehabilitation for children and teens, for families and "
+        "anyone who supports them. Families in a programme sign in for more."
+    )
+    st.page_link("pages/signin.py", label="Sign in", icon=":material/login:")
 today = ui.today()
-suggested = articles.suggestions(database, user, library, today)
+suggested = [] if visitor else articles.suggestions(database, user, library, today)
 if suggested:
     st.subheader("Suggested for you")
     for suggestion in suggested:
@@ -108,7 +122,7 @@ if suggested:
 st.subheader("All articles")
 query = st.text_input("Search articles", key="learn_search", placeholder="e.g. sleep, school")
 audiences = [None, *articles.AUDIENCES]
-mine = articles.default_audience(user)
+mine = None if visitor else articles.default_audience(user)
 cols = st.columns(2)
 audience = cols[0].selectbox(
     "Written for",

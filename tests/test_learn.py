@@ -12,6 +12,7 @@ from companion import programme, ui
 from companion.care import checkins
 from companion.library import articles
 from tests.apptest import app, texts
+from tests.conftest import ROOT
 
 LIBRARY = articles.load_library()
 ARTICLE = """---
@@ -288,3 +289,31 @@ def test_the_parent_overview_links_the_coaching_tip_to_its_article(world, db):
     assert f"Read: {LIBRARY.articles['parent-school-return'].title}" in [
         label.replace("\\", "") for label in links
     ]
+
+
+def test_a_visitor_who_is_not_signed_in_reads_only_the_public_articles(world, db):
+    public = {slug for slug, a in LIBRARY.articles.items() if a.public}
+    assert {"what-is-iipt", "parent-might-my-child-need-iipt", "parent-after-discharge"} <= public
+    at = app(None, db, page="pages/learn.py")
+    assert not at.exception, at.exception
+    page = texts(at)
+    for slug, article in LIBRARY.articles.items():
+        assert (f"**{ui.esc(article.title)}**" in page) is (slug in public), slug
+    assert "Suggested for you" not in page and "Sign in" in page
+    at = app(None, db, page="pages/learn.py", article="parent-after-discharge")
+    assert ui.esc(LIBRARY.articles["parent-after-discharge"].title) in texts(at)
+    assert not at.toggle  # nothing to mark as read: no one is signed in
+    # a non-public article by its address: the list, not the article
+    at = app(None, db, page="pages/learn.py", article="sleep")
+    assert LIBRARY.articles["sleep"].title not in texts(at)
+    # searching stays inside the public articles
+    at.text_input(key="learn_search").input("sleep").run()
+    assert LIBRARY.articles["sleep"].title not in texts(at)
+
+
+def test_public_must_be_true_or_false(tmp_path):
+    text = (ROOT / "content" / "parent" / "what-is-iipt.md").read_text()
+    bad = tmp_path / "what-is-iipt.md"
+    bad.write_text(text.replace("public: true", 'public: "yes"'))
+    with pytest.raises(ValueError, match="'public' must be true or false"):
+        articles.parse_article(bad)

@@ -112,8 +112,8 @@ def test_a_wrong_password_shows_one_plain_sentence(world, db):
     assert [e.value for e in at.error] == [accounts.SignInFailed.message]
 
 
-def test_signed_out_visitors_reach_only_sign_in_code_and_help(world, db):
-    allowed = {"pages/signin.py", "pages/redeem.py", "pages/help.py"}
+def test_signed_out_visitors_reach_only_sign_in_code_help_and_the_public_library(world, db):
+    allowed = {"pages/signin.py", "pages/redeem.py", "pages/help.py", "pages/learn.py"}
     assert {p.path for p in navigation.pages_for(navigation.SIGNED_OUT, set_up=True)} == allowed
     for spec in navigation.PAGES:
         at = app()

@@ -60,6 +60,7 @@ class Article:
     reviewed_by: str = ""
     reviewed_on: str = ""
     origin: str = "built-in"  # or "programme"
+    public: bool = False  # readable by visitors who are not signed in
 
     @property
     def links(self) -> tuple[str, ...]:
@@ -79,6 +80,11 @@ class Library:
 
     def get(self, slug: object) -> Article | None:
         return self.articles.get(slug) if isinstance(slug, str) else None
+
+    def public(self) -> Library:
+        """Only the articles marked ``public: true``: what a visitor who is not signed in
+        reads (they are written for families who are not enrolled yet, and name no one)."""
+        return Library({k: a for k, a in self.articles.items() if a.public})
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,9 @@ def parse_article(path: Path, *, origin: str = "built-in") -> Article:
     body = post.content.strip()
     if not body:
         raise ValueError("the article has no text")
+    public = meta.get("public", False)
+    if not isinstance(public, bool):
+        raise ValueError("'public' must be true or false")
     return Article(
         slug=slug,
         title=_text(meta, "title"),
@@ -140,6 +149,7 @@ def parse_article(path: Path, *, origin: str = "built-in") -> Article:
         body=body,
         sources=tuple(s.strip() for s in sources),
         origin=origin,
+        public=public,
         **_review(meta),
     )
 

@@ -54,7 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
     _p("pages/admin_settings.py", "Programme settings", ":material/settings:", A),
     _p("pages/admin_audit.py", "Audit log", ":material/receipt_long:", A),
     _p("pages/outcomes.py", "Outcomes", ":material/query_stats:", C, A),
-    _p("pages/learn.py", "Learn", ":material/menu_book:", *EVERYONE),
+    _p("pages/learn.py", "Learn", ":material/menu_book:", OUT, *EVERYONE),
     _p("pages/redeem.py", "I have a code", ":material/key:", OUT),
     _p("pages/account.py", "My account", ":material/person:", *EVERYONE),
     _p("pages/help.py", "Help now", ":material/emergency:", OUT, *EVERYONE),

@@ -39,3 +39,32 @@ def test_a_teen_finds_and_reads_an_article_on_a_phone(demo_server, phone):
     finally:
         database.close()
     assert saved == ["skill-breathing"]  # the one article she marked, saved as hers
+
+
+def test_a_visitor_who_is_not_signed_in_reads_a_public_article_on_a_phone(demo_server, phone):
+    """A family considering a programme opens Learn from the signed-out sidebar's address,
+    searches, reads a public article with its sources and review line, and finds sign-in one
+    tap away; no other article is listed and nothing is written to the database."""
+    server, _ = demo_server
+    reads_before = kit.saved_rows(server, "SELECT COUNT(*) AS n FROM article_reads")
+    phone.goto(server.url + "/learn")
+    expect(phone.get_by_role("heading", name="Learn", exact=True)).to_be_visible(timeout=T)
+    cards = phone.get_by_role("button", name="intensive", exact=False)
+    expect(cards).to_have_count(2, timeout=T)  # the two public articles about programmes
+    expect(phone.get_by_role("button", name="Belly breathing", exact=False)).to_have_count(0)
+    search = phone.get_by_label("Search articles")
+    kit.typed(search, "home practice")
+    kit.settled(phone)
+    phone.get_by_role("button", name="After the programme", exact=False).click()
+    expect(phone.get_by_role("button", name="← All articles")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Doing more comes first")).to_be_visible(timeout=T)
+    expect(phone.get_by_text("Sources", exact=True)).to_be_visible()
+    expect(phone.get_by_text("Your programme has not reviewed this article yet.")).to_be_visible()
+    expect(phone.get_by_text("I've read this")).to_have_count(0)
+    expect(phone.get_by_text("Call or text 988 any time.", exact=False).first).to_be_attached()
+    assert kit.serious_axe_violations(phone) == []
+    no_script_errors(phone)
+    shot(phone, "learn-visitor-article-phone")
+    phone.get_by_role("link", name="Sign in").first.click()
+    expect(phone.get_by_label("Username")).to_be_visible(timeout=T)
+    assert kit.saved_rows(server, "SELECT COUNT(*) AS n FROM article_reads") == reads_before

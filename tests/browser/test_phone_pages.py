@@ -136,7 +136,12 @@ def test_every_page_fits_a_phone(demo_server, phone, username):
 def test_signed_out_pages_pass_axe_and_reflow_on_a_phone(demo_server, phone):
     server, _ = demo_server
     problems: list[str] = []
-    for stem, heading in (("", "Demo"), ("redeem", "I have a code"), ("help", "Help now")):
+    for stem, heading in (
+        ("", "Demo"),
+        ("redeem", "I have a code"),
+        ("help", "Help now"),
+        ("learn", "Learn"),
+    ):
         phone.goto(f"{server.url}/{stem}")
         expect(phone.get_by_role("heading", name=heading).first).to_be_visible(timeout=T)
         _settled(phone)
