@@ -1,5 +1,5 @@
 """Command line: python -m companion
-{migrate,create-admin,demo,backup,restore,measures,fhir} [--help]."""
+{migrate,create-admin,demo,backup,restore,measures,fhir,library} [--help]."""
 
 from __future__ import annotations
 
@@ -16,6 +16,18 @@ from companion import config, db, programme
 from companion.errors import InvalidInput
 from companion.ops import backup, demo, fhir, measures
 from companion.people import account_admin
+
+
+def _library_export(args: argparse.Namespace) -> int:
+    from companion.library import articles, site
+
+    settings = programme.get_settings(db.connect(args.db, migrate=True))
+    library = articles.load_library(settings.get("articles_folder") or None)
+    written = site.export(library, settings, Path(args.dir))
+    size = sum(p.stat().st_size for p in written)
+    pages = sum(1 for p in written if p.suffix == ".html")
+    print(f"Wrote {pages} pages ({len(written) - pages} stylesheet) to {args.dir}: {size:,} bytes.")
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -243,6 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     fhir_export.add_argument("dir", metavar="DIR", help="folder for the files")
     fhir_export.add_argument("--since", metavar="DATE", help="only data from this day on")
     fhir_export.set_defaults(run=_fhir_export)
+    library_cmd = sub.add_parser(
+        "library",
+        help="the public articles as a static website",
+        description="export DIR: index.html, one page per article marked public, style.css;"
+        " no JavaScript, for a programme's own website.",
+    )
+    library_what = library_cmd.add_subparsers(dest="what", required=True)
+    library_export = library_what.add_parser("export", help="write the website")
+    library_export.add_argument("dir", metavar="DIR", help="folder for the pages")
+    library_export.set_defaults(run=_library_export)
     args = parser.parse_args(argv)
     return args.run(args)
 
