@@ -87,3 +87,16 @@ def test_every_exported_page_passes_axe_on_a_phone_and_prints(tmp_path, phone):
     expect(phone.get_by_role("complementary", name="Help now")).to_be_hidden()
     kit.shot(phone, "library-site-article-phone")
     assert not problems, "\n".join(problems)
+
+
+def test_a_programme_article_marked_public_is_in_the_site_and_one_not_marked_is_not(tmp_path):
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    text = (ROOT / "content" / "parent" / "what-is-iipt.md").read_text()
+    (folder / "what-is-iipt.md").write_text(text.replace("Intensive pain programmes help", "OURS"))
+    hidden = text.replace("slug: what-is-iipt", "slug: our-own").replace("public: true", "")
+    (folder / "our-own.md").write_text(hidden)
+    library = articles.load_library(folder, root=ROOT / "content")
+    written = {p.name for p in site.export(library, SETTINGS, tmp_path / "site")}
+    assert "what-is-iipt.html" in written and "our-own.html" not in written
+    assert "OURS" in (tmp_path / "site" / "what-is-iipt.html").read_text()
