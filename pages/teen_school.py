@@ -30,11 +30,8 @@ with st.container(key="note_form"):
             "Your care team hasn't added school supports to your plan yet. You can still write "
             "your own lines below, and ask about supports at your next visit."
         )
-    chosen = [
-        a.key
-        for a in offered
-        if st.checkbox(a.label, value=False, key=f"note_acc_{a.key}", help=a.reason)
-    ]
+    for a in offered:
+        st.checkbox(a.label, value=False, key=f"note_acc_{a.key}", help=a.reason)
     ui.field_error("accommodations")
 
     st.subheader("In my own words")
@@ -54,35 +51,39 @@ with st.container(key="note_form"):
     ui.field_error("teachers")
 
     st.subheader("Also include")
-    choices = {}
-    if plan and plan.school_steps:
-        choices["step"] = st.checkbox("This week's step of my return to school", key="note_step")
-    choices["attendance"] = st.checkbox(
-        f"My attendance over the last {school_note.ATTENDANCE_WEEKS} weeks", key="note_attendance"
-    )
-    choices["pain"] = st.checkbox("My pain over the last 2 weeks", key="note_pain")
-    choices["mood"] = st.checkbox("My mood over the last 2 weeks", key="note_mood")
-    if settings.get("school_contact"):
-        choices["contact"] = st.checkbox(
-            "My care team's line for the school nurse", key="note_contact"
-        )
-    choices["us_504"] = st.checkbox(
-        "A line about 504 plans (US schools only)",
-        key="note_504",
-        help="In the US, school supports can be written into a 504 plan.",
-    )
+    extras = {  # what else may go in, each only when ticked (None: not offered here)
+        "step": "This week's step of my return to school" if plan and plan.school_steps else None,
+        "attendance": f"My attendance over the last {school_note.ATTENDANCE_WEEKS} weeks",
+        "pain": "My pain over the last 2 weeks",
+        "mood": "My mood over the last 2 weeks",
+        "contact": "My care team's line for the school nurse"
+        if settings.get("school_contact")
+        else None,
+        "us_504": "A line about 504 plans (US schools only)",
+    }
+    for what, label in extras.items():
+        if label:
+            st.checkbox(
+                label,
+                key=f"note_{what}",
+                help="In the US, school supports can be written into a 504 plan."
+                if what == "us_504"
+                else None,
+            )
     ui.field_error("include")
 
 
 def compose() -> dict:
+    """The note with the boxes as they stand now: read when called, so "Make my note" keeps
+    what the teen sees ticked at the tap, not what an earlier run drew."""
     return school_note.compose(
         database,
         user,
         patient.id,
-        accommodations=chosen,
+        accommodations=[a.key for a in offered if ui.value(f"note_acc_{a.key}")],
         helps=ui.value("note_helps", ""),
         teachers=ui.value("note_teachers", ""),
-        include=choices,
+        include={what: bool(ui.value(f"note_{what}")) for what, label in extras.items() if label},
         today=today,
         settings=settings,
     )

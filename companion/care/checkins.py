@@ -426,6 +426,16 @@ def _frame(db: Database, sql: str, params: list, columns: list[str], types: dict
     return frame.astype(types) if types else frame
 
 
+def school_marks(db: Database, patient_id: int, *, first: date, last: date) -> list[tuple]:
+    """(day, school mark) of each check-in from ``first`` to ``last`` (the graded return's
+    week on Today, a school note's attendance)."""
+    rows = db.execute(
+        "SELECT day, school FROM checkins WHERE patient_id = ? AND day >= ? AND day <= ?",
+        [patient_id, first.isoformat(), last.isoformat()],
+    ).fetchall()
+    return [(date.fromisoformat(day), mark) for day, mark in rows]
+
+
 def checkins_frame(db: Database, patient_id: int) -> pd.DataFrame:
     return _frame(
         db,

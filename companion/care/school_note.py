@@ -21,8 +21,8 @@ from sqlite_utils import Database
 from companion import access, audit
 from companion.access import Permission
 from companion.auth.accounts import clean_text
-from companion.care import plans
-from companion.care.school import week_of
+from companion.care import checkins, plans
+from companion.care.school import step_for_week, week_of
 from companion.db import stamp, transaction
 from companion.errors import InvalidInput
 from companion.identity import User
@@ -86,11 +86,12 @@ def compose(
         "teachers": clean_text(teachers, "teachers", max_length=MAX_WORDS, required=False),
     }
     if chosen["step"] and plan and plan.school_steps:
-        step = metrics.school_step_week(plan.school_steps, [], day=today, today=today)
+        step = step_for_week(plan.school_steps, today)
         if step is not None:
-            content["step"] = f"{step.step.text}: {step.step.target()} a week"
-    days = _school_days(db, patient.id, today)
+            content["step"] = f"{step.text}: {step.target()} a week"
     if chosen["attendance"]:
+        first = week_of(today) - timedelta(weeks=ATTENDANCE_WEEKS)
+        days = checkins.school_marks(db, patient.id, first=first, last=today)
         content["attendance"] = _attendance(days, today, discharged_on=patient.discharged_on)
     for what in ("pain", "mood"):
         if chosen[what]:
@@ -108,15 +109,6 @@ def _include(include: dict) -> dict[str, bool]:
     if any(not isinstance(v, bool) for v in include.values()):
         raise InvalidInput("include", "Please choose on or off.")
     return {k: include.get(k, False) for k in CHOICES}
-
-
-def _school_days(db: Database, patient_id: int, today: date) -> list[tuple[date, str]]:
-    first = week_of(today) - timedelta(weeks=ATTENDANCE_WEEKS)
-    rows = db.execute(
-        "SELECT day, school FROM checkins WHERE patient_id = ? AND day >= ? AND day <= ?",
-        [patient_id, first.isoformat(), today.isoformat()],
-    ).fetchall()
-    return [(date.fromisoformat(d), s) for d, s in rows]
 
 
 def _attendance(days, today: date, *, discharged_on: date) -> list[str]:

@@ -60,11 +60,7 @@ def step_this_week(
     steps = _steps(versions, today)
     if not steps:
         return None
-    rows = db.execute(
-        "SELECT day, school FROM checkins WHERE patient_id = ? AND day >= ? AND day <= ?",
-        [patient_id, week_of(today).isoformat(), today.isoformat()],
-    ).fetchall()
-    days = [(date.fromisoformat(day), mark) for day, mark in rows]
+    days = checkins.school_marks(db, patient_id, first=week_of(today), last=today)
     return metrics.school_step_week(steps, days, day=today, today=today)
 
 
